@@ -1,0 +1,1 @@
+"""Typed machine-config documents, one package per Talos group (types/<group>)."""
