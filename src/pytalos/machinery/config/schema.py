@@ -71,6 +71,10 @@ class Codec:
     def encode(self) -> Node:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    # Whether the Go type implements ``IsZero()``: go-yaml then asks it even behind a pointer
+    # (``*T`` with omitempty). Plain enums/ints set False: a non-nil pointer is never omitted.
+    ZEROER: ClassVar[bool] = True
+
     def is_zero(self) -> bool:
         return False
 
@@ -183,7 +187,7 @@ def zero_value(fi: FieldInfo) -> Any:
         return {}
     if fi.kind == "struct":
         return fi.tp()
-    if fi.kind == "scalar":
+    if fi.kind in ("scalar", "codec"):
         return fi.tp()
     return None
 
@@ -195,7 +199,7 @@ def is_zero(value: Any) -> bool:
     if isinstance(value, Codec):
         return value.is_zero()
     if isinstance(value, Struct):
-        return all(is_zero(getattr(value, fi.attr)) for fi in value.fields_info())
+        return all(field_is_zero(fi, getattr(value, fi.attr)) for fi in value.fields_info())
     if isinstance(value, (str, list, dict, tuple)):
         return len(value) == 0
     if isinstance(value, bool):
@@ -203,6 +207,13 @@ def is_zero(value: Any) -> bool:
     if isinstance(value, (int, float)):
         return value == 0
     return False
+
+
+def field_is_zero(fi: FieldInfo, value: Any) -> bool:
+    """``isZero`` for a field: a Go pointer is zero only when nil (unless its type has ``IsZero``)."""
+    if fi.pointer and (fi.kind != "codec" or not fi.tp.ZEROER):
+        return value is None
+    return is_zero(value)
 
 
 # ---------------------------------------------------------------- decoding
@@ -264,7 +275,7 @@ def _is_null(node: Node) -> bool:
 
 def decode_value(fi: FieldInfo, node: Node, path: str) -> Any:
     """Decode ``node`` for field ``fi`` (pointer handling included)."""
-    if _is_null(node) and fi.kind != "codec":
+    if _is_null(node) and (fi.kind != "codec" or fi.pointer):
         return None if fi.pointer else zero_value(fi)
     if fi.kind == "scalar":
         return decode_scalar(fi, node, path)
@@ -298,6 +309,10 @@ def decode_struct(cls: type[StructT], node: Mapping, path: str = "", strict: boo
         for key, _ in node.items:
             if key.value not in consumed:
                 raise DecodeError(_join(path, key.value), key.line, f'unknown key "{key.value}"')
+    # Go types whose UnmarshalYAML post-processes decoded values (e.g. trimming) hook in here
+    hook = getattr(obj, "after_decode", None)
+    if callable(hook):
+        hook()
     return obj
 
 
@@ -374,7 +389,7 @@ def _encode_into(obj: Struct, out: Mapping, with_docs: bool) -> None:
                 for k in go_key_sort(list(value)):
                     out.items.append((Scalar(k, "!!str", Style.ANY), encode_value(fi.elem, value[k], with_docs)))
             continue
-        if fi.omitempty and is_zero(value):
+        if fi.omitempty and field_is_zero(fi, value):
             continue
         node = encode_value(fi, value, with_docs)
         key = Scalar(fi.key, "!!str", Style.ANY)
@@ -404,8 +419,12 @@ def merge_values(fi: FieldInfo, left: Any, right: Any, replace: bool = False) ->
             return left
         if left is None:
             return right
+        if replace:
+            return left if right.is_zero() else right
         return left.merge_from(right)
     if fi.kind == "any":
+        if replace:  # e.g. meta.Unstructured with merge:"replace": whole value unless right is empty
+            return left if is_zero(right) else right
         return _merge_any(left, right)
     if fi.kind == "scalar":
         if fi.tp is not bool and is_zero(right):

@@ -10,7 +10,7 @@ Lines are never folded (Talos's output has no width limit).
 from __future__ import annotations
 
 from .nodes import Mapping, Node, Scalar, Sequence, Style
-from .resolve import needs_quotes
+from .resolve import is_base60_float, needs_quotes, resolve
 
 _FLOW_FIRST = set("#,[]{}&*!|>'\"%@`")
 
@@ -150,6 +150,7 @@ class Emitter:
     def __init__(self, indent: int = 4) -> None:
         self.best = indent
         self.out: list[str] = []
+        self._block_parent = 0
 
     # indentation rules of go-yaml v3's yaml_emitter_increase_indent_compact
     def _child_indent(self, indent: int) -> int:
@@ -221,6 +222,7 @@ class Emitter:
             return
         self.out.append(" ")
         scalar_indent = indent + 2 if in_seq else self._child_indent(indent)
+        self._block_parent = indent
         self.out.append(self._inline(value, scalar_indent, in_key=False))
         if value.line_comment:
             self.out.append(" # " + value.line_comment.lstrip("# "))
@@ -255,6 +257,8 @@ class Emitter:
         if style is Style.ANY:
             if "\n" in value:
                 style = Style.LITERAL
+            elif is_base60_float(value) and resolve(value)[0] == "!!str":
+                style = Style.SINGLE
             elif needs_quotes(value):
                 style = Style.DOUBLE
             else:
@@ -282,7 +286,9 @@ class Emitter:
     def _literal(self, value: str, indent: int, indicator: str) -> str:
         hints = indicator
         if value[:1] in (" ", "\n"):
-            hints += str(self.best)
+            # the indentation indicator is relative to the parent node's indentation; go-yaml
+            # always writes best_indent, which is wrong (unparseable) inside "- " items
+            hints += str(max(1, min(9, indent - self._block_parent)))
         hints += _chomp_hint(value)
         lines = value.split("\n")
         if value.endswith("\n"):

@@ -93,9 +93,18 @@ def resolve(text: str) -> tuple[str, Any]:
 
 
 def needs_quotes(text: str) -> bool:
-    """Whether go-yaml v3 would refuse to write this Go string plain (it would read back as non-string)."""
+    """Whether go-yaml would refuse to write this Go string plain (it would read back as non-string)."""
     tag, _ = resolve(text)
-    return tag != "!!str" or bool(_BASE60.match(text)) or text in _OLD_BOOLS
+    return tag != "!!str" or is_base60_float(text) or text in _OLD_BOOLS
+
+
+def is_base60_float(text: str) -> bool:
+    """A YAML 1.1 base-60 float (``0000:04:00.00``): a string in YAML 1.2, single-quoted by go-yaml v4.
+
+    Talos marshals with go-yaml v4, which single-quotes these (values that resolve to another
+    type, old booleans included, are double-quoted).
+    """
+    return bool(_BASE60.match(text))
 
 
 def format_go_float(value: float) -> str:

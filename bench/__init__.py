@@ -1,0 +1,1 @@
+"""pytalos benchmarks: ``python -m bench`` prints one table, each row with a same-run baseline."""

@@ -1,0 +1,272 @@
+"""A machine config as a whole: the ordered set of documents one YAML stream holds.
+
+Everything that handles "a config" (``apply-config``, ``gen config``, patching, validation, redaction)
+works on several documents at once — the legacy ``v1alpha1`` document plus typed documents such as
+``LinkConfig`` — so this module gives them one home with Talos's rules (``container/container.go``):
+the v1alpha1 document comes first, a document identity (``apiVersion/kind[/name]``) appears once,
+kinds that declare conflicts cannot be combined, and encoding joins documents exactly as Talos does.
+
+Documents are :class:`~pytalos.machinery.config.schema.Struct` instances: the v1alpha1 ``Config``
+(``types.v1alpha1``, imported lazily) or :class:`~pytalos.machinery.config.document.Document`
+subclasses. A container loaded from a patch may also hold ``$patch: delete`` selectors.
+
+Optional hooks a document class may define (looked up by name):
+
+* ``CONFLICTS_WITH_KINDS: ClassVar[tuple[str, ...]]`` — kinds that must not appear with the same name;
+* ``v1alpha1_conflict_validate(self, cfg) -> list[str]`` — errors when combined with a v1alpha1 config;
+* ``redact(self, replacement: str) -> None`` — hide secrets (see :meth:`Container.redacted`).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..yamlx import emit_documents
+from ..yamlx.nodes import Node
+from .deletes import DeleteSelector
+from .document import Document
+from .errors import ConfigError, ValidationError
+from .schema import Struct, encode_struct
+
+V1ALPHA1 = "v1alpha1"
+
+# tests (and tools) may substitute the v1alpha1 class while the real one is unavailable
+_v1alpha1_override: type[Struct] | None = None
+
+
+def v1alpha1_class() -> type[Struct] | None:
+    """The v1alpha1 ``Config`` class (None while ``types.v1alpha1`` is not available)."""
+    if _v1alpha1_override is not None:
+        return _v1alpha1_override
+    try:
+        from .types.v1alpha1 import Config
+    except ImportError:
+        return None
+    cls: type[Struct] = Config
+    return cls
+
+
+def is_v1alpha1(doc: object) -> bool:
+    """True for the legacy v1alpha1 document (the one without ``kind``)."""
+    if isinstance(doc, Document) or not isinstance(doc, Struct):
+        return False
+    cls = v1alpha1_class()
+    return cls is not None and isinstance(doc, cls)
+
+
+def doc_kind(doc: Struct) -> str:
+    """Kind as Talos reports it (``v1alpha1`` for the legacy document)."""
+    return doc.kind if isinstance(doc, Document) else V1ALPHA1
+
+
+def doc_api_version(doc: Struct) -> str:
+    """apiVersion as Talos reports it ("" for the legacy document)."""
+    return doc.api_version if isinstance(doc, Document) else ""
+
+
+def doc_name(doc: Struct) -> str:
+    return doc.doc_name if isinstance(doc, Document) else ""
+
+
+def doc_identity(doc: Struct) -> str:
+    """``apiVersion/kind[/name]`` (``v1alpha1`` for the legacy document): what patches match on."""
+    return doc.identity() if isinstance(doc, Document) else V1ALPHA1
+
+
+def doc_id(doc: Struct) -> str:
+    """``kind[/name]``: how Talos names a document in validation errors."""
+    name = doc_name(doc)
+    kind = doc_kind(doc)
+    return f"{kind}/{name}" if isinstance(doc, Document) and doc.NAMED else kind
+
+
+Entry = Struct | DeleteSelector
+
+
+class Container:
+    """An ordered collection of config documents (and, for patches, delete selectors).
+
+    ``allow_duplicates`` is for patches, where several documents with one identity are applied in
+    sequence; a normal config rejects them (``duplicate document``, ``duplicate v1alpha1.Config``) and
+    rejects kinds declared as conflicting (``conflicting documents: X and Y``).
+    """
+
+    def __init__(
+        self,
+        documents: Iterable[Entry] = (),
+        *,
+        allow_duplicates: bool = False,
+        source: str = "",
+        raw: bytes | None = None,
+    ) -> None:
+        self._entries: list[Entry] = list(documents)
+        self.allow_duplicates = allow_duplicates
+        self.source = source
+        self._raw = raw
+        if not allow_duplicates:
+            errors = self._structure_errors()
+            if errors:
+                raise ConfigError(errors[0], source=source)
+
+    # ------------------------------------------------------------------ access
+
+    @property
+    def documents(self) -> list[Entry]:
+        """All documents in Talos order: v1alpha1 delete selectors, the v1alpha1 document, the rest."""
+        first = [e for e in self._entries if isinstance(e, DeleteSelector) and e.kind == V1ALPHA1]
+        legacy = [e for e in self._entries if not isinstance(e, DeleteSelector) and is_v1alpha1(e)]
+        taken = {id(e) for e in first + legacy}
+        return first + legacy + [e for e in self._entries if id(e) not in taken]
+
+    @property
+    def config_documents(self) -> list[Struct]:
+        """The documents without delete selectors (what gets encoded)."""
+        return [e for e in self.documents if not isinstance(e, DeleteSelector)]
+
+    @property
+    def selectors(self) -> list[DeleteSelector]:
+        return [e for e in self.documents if isinstance(e, DeleteSelector)]
+
+    def __iter__(self) -> Iterator[Struct]:
+        return iter(self.config_documents)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Container):
+            return NotImplemented
+        return self.encode() == other.encode() and self.selectors == other.selectors
+
+    def __repr__(self) -> str:
+        return f"Container({[str(e) if isinstance(e, DeleteSelector) else doc_identity(e) for e in self.documents]})"
+
+    def v1alpha1(self) -> Any:
+        """The v1alpha1 document, or None."""
+        for doc in self._entries:
+            if not isinstance(doc, DeleteSelector) and is_v1alpha1(doc):
+                return doc
+        return None
+
+    def get(self, kind: str, name: str = "") -> Struct | None:
+        """The first document of ``kind`` (and ``name`` for named kinds); ``v1alpha1`` for the legacy one."""
+        for doc in self.config_documents:
+            if doc_kind(doc) == kind and (not name or doc_name(doc) == name):
+                return doc
+        return None
+
+    def find(self, identity: str) -> Struct | None:
+        """The document whose ``apiVersion/kind[/name]`` is ``identity``."""
+        for doc in self.config_documents:
+            if doc_identity(doc) == identity:
+                return doc
+        return None
+
+    def get_all(self, kind: str) -> list[Struct]:
+        return [doc for doc in self.config_documents if doc_kind(doc) == kind]
+
+    # ------------------------------------------------------------------ mutation (patching)
+
+    def append(self, doc: Entry) -> None:
+        self._entries.append(doc)
+        self._raw = None
+
+    def remove(self, doc: Entry) -> None:
+        self._entries = [e for e in self._entries if e is not doc]
+        self._raw = None
+
+    def clone(self) -> Container:
+        """A deep copy (documents included); the copy no longer remembers its source bytes."""
+        out = Container.__new__(Container)
+        out._entries = copy.deepcopy(self._entries)
+        out.allow_duplicates = self.allow_duplicates
+        out.source = self.source
+        out._raw = None
+        return out
+
+    # ------------------------------------------------------------------ encoding
+
+    def encode_nodes(self, with_docs: bool = False) -> list[Node]:
+        return [encode_struct(doc, with_docs) for doc in self.config_documents]
+
+    def encode(self, with_docs: bool = False) -> str:
+        """YAML of every document (v1alpha1 first), joined with ``---`` lines like Talos."""
+        nodes = self.encode_nodes(with_docs)
+        return emit_documents(nodes) if nodes else ""
+
+    def bytes(self) -> bytes:
+        """The source bytes when loaded and untouched (like Talos's read-only containers), else encoded."""
+        if self._raw is not None:
+            return self._raw
+        return self.encode().encode()
+
+    # ------------------------------------------------------------------ validation
+
+    def _structure_errors(self) -> list[str]:
+        errors: list[str] = []
+        seen: set[str] = set()
+        conflicting: dict[str, str] = {}
+        legacy_seen = False
+        for doc in self._entries:
+            if isinstance(doc, DeleteSelector):
+                continue
+            if is_v1alpha1(doc):
+                if legacy_seen:
+                    errors.append("duplicate v1alpha1.Config")
+                legacy_seen = True
+                continue
+            name = doc_name(doc)
+            ident = f"{doc_kind(doc)}/{name}"
+            if ident in seen:
+                errors.append(f"duplicate document: {ident}")
+                continue
+            seen.add(ident)
+            if ident in conflicting:
+                errors.append(f"conflicting documents: {conflicting[ident]} and {ident}")
+            for kind in getattr(doc, "CONFLICTS_WITH_KINDS", ()):
+                other = f"{kind}/{name}"
+                if other in seen:
+                    errors.append(f"conflicting documents: {other} and {ident}")
+                conflicting[other] = ident
+        return errors
+
+    def validate(self, mode: str = "metal", strict: bool = False) -> list[str]:
+        """Validate every document; return warnings or raise :class:`ValidationError` with all errors.
+
+        v1alpha1 errors are reported as the document reports them; other documents' errors are
+        prefixed with ``kind[/name]: `` as Talos does. With ``strict`` any remaining warning is an error.
+        """
+        warnings: list[str] = []
+        errors: list[str] = self._structure_errors()
+        legacy = self.v1alpha1()
+        for doc in self.config_documents:
+            validate = getattr(doc, "validate", None)
+            if not callable(validate):
+                continue
+            doc_warnings, doc_errors = validate(mode, strict)
+            warnings.extend(doc_warnings)
+            prefix = "" if is_v1alpha1(doc) else f"{doc_id(doc)}: "
+            errors.extend(prefix + e for e in doc_errors)
+            if legacy is not None and not is_v1alpha1(doc):
+                hook = getattr(doc, "v1alpha1_conflict_validate", None)
+                if callable(hook):
+                    errors.extend(hook(legacy))
+        if strict and warnings:
+            errors.extend(f"warning: {w}" for w in warnings)
+            warnings = []
+        if errors:
+            raise ValidationError(errors, source=self.source)
+        return warnings
+
+    # ------------------------------------------------------------------ secrets
+
+    def redacted(self, replacement: str = "REDACTED") -> Container:
+        """A copy with every secret replaced by ``replacement`` (documents implementing ``redact``)."""
+        out = self.clone()
+        for doc in out.config_documents:
+            redact = getattr(doc, "redact", None)
+            if callable(redact):
+                redact(replacement)
+        return out

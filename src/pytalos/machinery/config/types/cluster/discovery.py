@@ -1,0 +1,107 @@
+"""Cluster discovery documents: DiscoveryServiceConfig (where to register) and
+DiscoveryIdentityConfig (the cluster ID and the secret that encrypts discovery data).
+
+Since Talos 1.14 generated configs carry these documents instead of ``cluster.discovery`` and
+``cluster.id``/``cluster.secret`` in v1alpha1 (Talos ``cluster/discovery_service.go`` and
+``cluster/discovery_identity.go``). The cluster secret is an AES-256 key, so it must be 32 bytes of
+standard base64 and is redacted from shared configs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ...document import Document, register
+from ...schema import yfield
+from .url import URL
+
+CLUSTER_SECRET_SIZE = 32
+"""Decoded length of the cluster secret (Talos ``constants.DefaultClusterSecretSize``)."""
+_STD_B64 = re.compile(r"[A-Za-z0-9+/]*")
+
+
+@register
+@dataclass
+class DiscoveryServiceConfigV1Alpha1(Document):
+    """DiscoveryServiceConfig: a discovery service endpoint the node registers with."""
+
+    KIND: ClassVar[str] = "DiscoveryServiceConfig"
+    NAMED: ClassVar[bool] = True
+
+    name: str = yfield("name", doc="Name of this discovery service configuration.")
+    endpoint_url: URL = yfield("endpoint", default_factory=URL, doc="Endpoint URL (http, https or grpc).")
+
+    def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
+        if self.name == "":
+            return [], ["name is required"]
+        if self.endpoint_url.is_zero():
+            return [], ["endpoint is required"]
+        problem = validate_discovery_service_endpoint(self.endpoint_url)
+        return [], [problem] if problem else []
+
+
+def validate_discovery_service_endpoint(endpoint: URL) -> str | None:
+    """Talos ``ValidateDiscoveryServiceEndpoint``: scheme http/https/grpc and a host."""
+    scheme = endpoint.scheme
+    if scheme == "":
+        return "endpoint scheme is required"
+    if scheme not in ("http", "https", "grpc"):
+        return "endpoint scheme must be http://, https:// or grpc://"
+    if endpoint.hostname == "":
+        return "endpoint host is required"
+    return None
+
+
+def _go_std_b64_decode(text: str) -> bytes:
+    """Go ``base64.StdEncoding.DecodeString`` (strict padding); ValueError names the bad byte offset."""
+    body = text.rstrip("=")
+    m = _STD_B64.match(body)
+    bad = m.end() if m is not None else 0
+    if bad < len(body):
+        raise ValueError(f"illegal base64 data at input byte {bad}")
+    if len(text) % 4 != 0 or len(text) - len(body) > 2 or len(body) % 4 == 1:
+        raise ValueError(f"illegal base64 data at input byte {len(body) - len(body) % 4}")
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise ValueError(f"illegal base64 data at input byte {len(body)}") from None
+
+
+def validate_base64_with_len(value: str, want_len: int) -> str | None:
+    """Talos ``ValidateBase64WithLen`` (standard encoding): the error text or None."""
+    try:
+        decoded = _go_std_b64_decode(value)
+    except ValueError as exc:
+        return f"failed to decode from base64: {value}; {exc}"
+    if len(decoded) != want_len:
+        return f"expected {want_len} bytes, got {len(decoded)}: {value}"
+    return None
+
+
+@register
+@dataclass
+class DiscoveryIdentityConfigV1Alpha1(Document):
+    """DiscoveryIdentityConfig: the cluster identity used with the discovery service."""
+
+    KIND: ClassVar[str] = "DiscoveryIdentityConfig"
+
+    cluster_id: str = yfield(
+        "clusterID", doc="Globally unique cluster identifier (base64 of 32 random bytes)."
+    )
+    cluster_secret: str = yfield("clusterSecret", doc="Shared cluster secret (base64 of 32 random bytes).")
+
+    def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
+        if self.cluster_id == "":
+            return [], ["clusterID is required"]
+        if self.cluster_secret == "":
+            return [], ["clusterSecret is required"]
+        problem = validate_base64_with_len(self.cluster_secret, CLUSTER_SECRET_SIZE)
+        return [], [f"invalid clusterSecret: {problem}"] if problem else []
+
+    def redact(self, replacement: str) -> None:
+        if self.cluster_secret:
+            self.cluster_secret = replacement

@@ -1,0 +1,98 @@
+"""``WireguardConfig``: a Wireguard link with its keys and peers.
+
+The private key and peers' preshared keys are secrets: ``redact`` replaces them (as ``talosctl get
+mc`` output does) while public keys stay visible. Keys are validated as base64 of 32 bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ...codecs import Duration
+from ...document import Document, register
+from ...schema import Struct, yfield
+from .link import CommonLinkConfig, conflicting_link_kinds, name_required
+from .netaddr import AddrPort, Prefix
+
+
+@dataclass
+class WireguardPeer(Struct):
+    """Go ``WireguardPeer``."""
+
+    public_key: str = yfield("publicKey", omitempty=True, doc="Peer public key (base64).")
+    preshared_key: str = yfield("presharedKey", omitempty=True, doc="Optional preshared key (base64).")
+    endpoint: AddrPort = yfield(
+        "endpoint", omitempty=True, default_factory=AddrPort, doc="Peer endpoint as ip:port."
+    )
+    persistent_keepalive_interval: Duration = yfield(
+        "persistentKeepaliveInterval", omitempty=True, default_factory=Duration, doc="Keepalive interval."
+    )
+    allowed_ips: list[Prefix] = yfield("allowedIPs", omitempty=True, doc="Prefixes routed to this peer.")
+
+    def redact(self, replacement: str) -> None:
+        if self.preshared_key:
+            self.preshared_key = replacement
+
+
+def wireguard_key_error(key: str) -> str | None:
+    """Why ``key`` is not a Wireguard key (standard base64 of 32 bytes), or None."""
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except (binascii.Error, ValueError):
+        alphabet = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        pos = next((i for i, ch in enumerate(key) if ch not in alphabet), len(key))
+        return f"illegal base64 data at input byte {pos}"
+    if len(raw) != 32:
+        return "invalid wireguard key length"
+    return None
+
+
+@register
+@dataclass
+class WireguardConfigV1Alpha1(Document):
+    """Creates a Wireguard link."""
+
+    KIND: ClassVar[str] = "WireguardConfig"
+    NAMED: ClassVar[bool] = True
+
+    name: str = yfield("name", doc="Name of the Wireguard link.")
+    private_key: str = yfield("privateKey", omitempty=True, doc="Private key (base64, `wg genkey`).")
+    listen_port: int = yfield("listenPort", omitempty=True, doc="UDP listen port (random if unset).")
+    firewall_mark: int = yfield("firewallMark", omitempty=True, doc="Firewall mark for outgoing packets.")
+    peers: list[WireguardPeer] = yfield("peers", omitempty=True, doc="Peers of this device.")
+    common: CommonLinkConfig = yfield("", inline=True)
+
+    def conflicts_with_kinds(self) -> list[str]:
+        return conflicting_link_kinds(self.KIND)
+
+    def redact(self, replacement: str) -> None:
+        """Replace the private key and every preshared key with ``replacement``."""
+        if self.private_key:
+            self.private_key = replacement
+        for peer in self.peers:
+            peer.redact(replacement)
+
+    def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
+        errors = name_required(self.name)
+        if not self.private_key:
+            errors.append("wireguard private key must be specified")
+        elif (err := wireguard_key_error(self.private_key)) is not None:
+            errors.append(f"wireguard private key is invalid: {err}")
+        if not 0 <= self.listen_port <= 65535:
+            errors.append("wireguard listen port must be between 0 and 65535")
+        for i, peer in enumerate(self.peers):
+            if not peer.public_key:
+                errors.append(f"wireguard peer public key must be specified (peer index {i})")
+            elif (err := wireguard_key_error(peer.public_key)) is not None:
+                errors.append(f"wireguard peer public key is invalid (peer index {i}): {err}")
+            if peer.preshared_key and (err := wireguard_key_error(peer.preshared_key)) is not None:
+                errors.append(f"wireguard peer preshared key is invalid (peer index {i}): {err}")
+            if peer.persistent_keepalive_interval.nanoseconds < 0:
+                errors.append(
+                    f"wireguard peer persistent keepalive interval cannot be negative (peer index {i})"
+                )
+        warnings, extra = self.common.validate()
+        return warnings, errors + extra
