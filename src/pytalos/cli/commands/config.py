@@ -44,10 +44,12 @@ class _AliasGroup(click.Group):
 
 def _global_options(func: F) -> F:
     """``--talosconfig``/``--context`` are accepted before or after the sub-command, like cobra's."""
-    func = click.option("--talosconfig", default=None, metavar="PATH",
-                        help="The path to the Talos configuration file.")(func)
-    return click.option("--context", "context_name", default=None, metavar="NAME",
-                        help="Context to be used in command.")(func)
+    func = click.option(
+        "--talosconfig", default=None, metavar="PATH", help="The path to the Talos configuration file."
+    )(func)
+    return click.option(
+        "--context", "context_name", default=None, metavar="NAME", help="Context to be used in command."
+    )(func)
 
 
 def _setting(name: str, value: str | None) -> str | None:
@@ -172,8 +174,9 @@ def tabwrite(rows: Sequence[Sequence[str]], padding: int = 3) -> str:
 @click.option("--crt", default="", help="the path to the certificate")
 @click.option("--key", default="", help="the path to the key")
 @_global_options
-def add(args: tuple[str, ...], ca: str, crt: str, key: str, talosconfig: str | None,
-        context_name: str | None) -> None:
+def add(
+    args: tuple[str, ...], ca: str, crt: str, key: str, talosconfig: str | None, context_name: str | None
+) -> None:
     """Add a new context (replacing one with the same name)."""
     _arity(args, 1, 1)
     cfg = _open(talosconfig)
@@ -207,7 +210,7 @@ def glob_match(pattern: str, subject: str) -> bool:
         idx = subject.find(part)
         if (i == 0 and not pattern.startswith("*") and idx != 0) or idx < 0:
             return False
-        subject = subject[idx + len(part):]
+        subject = subject[idx + len(part) :]
     return pattern.endswith("*") or subject.endswith(parts[-1])
 
 
@@ -216,8 +219,9 @@ def glob_match(pattern: str, subject: str) -> bool:
 @click.option("--dry-run", "dry_run", is_flag=True, help="dry run")
 @click.option("-y", "--noconfirm", is_flag=True, help="do not ask for confirmation")
 @_global_options
-def remove(args: tuple[str, ...], dry_run: bool, noconfirm: bool, talosconfig: str | None,
-           context_name: str | None) -> None:
+def remove(
+    args: tuple[str, ...], dry_run: bool, noconfirm: bool, talosconfig: str | None, context_name: str | None
+) -> None:
     """Remove contexts matching a glob pattern (the current context is never removed)."""
     _arity(args, 1, 1)
     pattern = args[0]
@@ -233,8 +237,10 @@ def remove(args: tuple[str, ...], dry_run: bool, noconfirm: bool, talosconfig: s
     for match in matches:
         quoted = json.dumps(match)
         if match == cfg.context:
-            click.echo(f"skipping removal of current context {quoted}, please change it to another "
-                       "before removing", err=True)
+            click.echo(
+                f"skipping removal of current context {quoted}, please change it to another before removing",
+                err=True,
+            )
             continue
         if noconfirm:
             click.echo(f"removing context {quoted}", err=True)
@@ -288,8 +294,13 @@ def proxy_url(args: tuple[str, ...], talosconfig: str | None, context_name: str 
 @click.option("--roles", multiple=True, default=[role.ADMIN], help="roles")
 @click.option("--crt-ttl", default="8760h0m0s", help="certificate TTL")
 @_global_options
-def new_config(args: tuple[str, ...], roles: tuple[str, ...], crt_ttl: str, talosconfig: str | None,
-               context_name: str | None) -> None:
+def new_config(
+    args: tuple[str, ...],
+    roles: tuple[str, ...],
+    crt_ttl: str,
+    talosconfig: str | None,
+    context_name: str | None,
+) -> None:
     """Generate a new client configuration file (asks a node: MachineService.GenerateClientConfiguration)."""
     _arity(args, 0, 1)
     raise CLIError("config new requires a running node API (not available yet)")

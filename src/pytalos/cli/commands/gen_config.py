@@ -146,8 +146,23 @@ def _secrets_bundle(path: str) -> Any:
     return bundle
 
 
-def run_gen_config(cluster_name: str, endpoint: str, flags: dict[str, Any], forced: bool) -> None:
-    """Generate and write the requested outputs."""
+def _new_secrets_bundle(contract: VersionContract, keygen: Any) -> Any:
+    """A fresh bundle; the RSA service-account key comes from ``keygen`` when one was started."""
+    from pytalos.machinery.secrets.bundle import Certs, SecretsBundle
+
+    bundle = SecretsBundle()
+    if keygen is not None:
+        from pytalos.machinery.crypto.x509 import PEMEncodedKey, encode_private_key
+
+        bundle.certs = Certs(k8s_service_account=PEMEncodedKey(encode_private_key(keygen.result())))
+    bundle.populate(contract)
+    return bundle
+
+
+def run_gen_config(
+    cluster_name: str, endpoint: str, flags: dict[str, Any], forced: bool, keygen: Any = None
+) -> None:
+    """Generate and write the requested outputs (``keygen``: a pending RSA service-account key)."""
     validate_cluster_endpoint(endpoint)
     if flags["config_version"] != "v1alpha1":
         raise ValueError(f'unknown config version: "{flags["config_version"]}"')
@@ -158,6 +173,8 @@ def run_gen_config(cluster_name: str, endpoint: str, flags: dict[str, Any], forc
     mirrors = _registry_mirrors(_split(flags["registry_mirror"]))
     contract = _contract(flags["talos_version"])
     bundle = _secrets_bundle(flags["with_secrets"]) if flags["with_secrets"] else None
+    if bundle is None:
+        bundle = _new_secrets_bundle(contract, keygen)
 
     patches = _load_patches(list(flags["config_patch"]))
     cp_patches = _load_patches(list(flags["config_patch_control_plane"]))

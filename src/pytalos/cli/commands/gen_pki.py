@@ -78,8 +78,12 @@ def _read(path: str, what: str) -> bytes:
 
 @click.command("ca")
 @click.option("--organization", default="", help="X.509 distinguished name for the Organization")
-@click.option("--hours", default=87600, show_default=True,
-              help="the hours from now on which the certificate validity period ends")
+@click.option(
+    "--hours",
+    default=87600,
+    show_default=True,
+    help="the hours from now on which the certificate validity period ends",
+)
 @click.option("--rsa", is_flag=True, help="generate in RSA format")
 @_force_option
 def ca(organization: str, hours: int, rsa: bool, force: bool) -> None:
@@ -87,8 +91,9 @@ def ca(organization: str, hours: int, rsa: bool, force: bool) -> None:
     _require(organization=organization)
     algorithm = pki.KeyAlgorithm.RSA if rsa else pki.KeyAlgorithm.ED25519
     try:
-        pair = pki.new_self_signed_ca(organizations=[organization], algorithm=algorithm,
-                                      validity=timedelta(hours=hours))
+        pair = pki.new_self_signed_ca(
+            organizations=[organization], algorithm=algorithm, validity=timedelta(hours=hours)
+        )
     except (pki.X509Error, ValueError) as exc:
         raise CLIError(f"error generating CA: {exc}") from exc
     crt_file, hash_file, key_file = (organization + ext for ext in (".crt", ".sha256", ".key"))
@@ -143,11 +148,19 @@ def csr(key_path: str, ip: str, roles: tuple[str, ...], force: bool) -> None:
 
 @click.command("crt")
 @click.option("--name", default="", help="the basename of the generated file")
-@click.option("--ca", "ca_name", default="",
-              help="path to the PEM encoded CERTIFICATE (a basename: <ca>.crt and <ca>.key are read)")
+@click.option(
+    "--ca",
+    "ca_name",
+    default="",
+    help="path to the PEM encoded CERTIFICATE (a basename: <ca>.crt and <ca>.key are read)",
+)
 @click.option("--csr", "csr_path", default="", help="path to the PEM encoded CERTIFICATE REQUEST")
-@click.option("--hours", default=24, show_default=True,
-              help="the hours from now on which the certificate validity period ends")
+@click.option(
+    "--hours",
+    default=24,
+    show_default=True,
+    help="the hours from now on which the certificate validity period ends",
+)
 @_force_option
 def crt(name: str, ca_name: str, csr_path: str, hours: int, force: bool) -> None:
     """Generates an X.509 Ed25519 certificate (a client certificate signed from a CSR)."""
@@ -171,8 +184,13 @@ def crt(name: str, ca_name: str, csr_path: str, hours: int, force: bool) -> None
     except pki.X509Error as exc:
         raise CLIError(f"error parsing EC key: {exc}") from exc
     try:
-        signed = pki.sign_csr(authority, request, validity=timedelta(hours=hours),
-                              key_usage=pki.KeyUsage.DIGITAL_SIGNATURE, ext_key_usage=[pki.CLIENT_AUTH])
+        signed = pki.sign_csr(
+            authority,
+            request,
+            validity=timedelta(hours=hours),
+            key_usage=pki.KeyUsage.DIGITAL_SIGNATURE,
+            ext_key_usage=[pki.CLIENT_AUTH],
+        )
     except (pki.X509Error, ValueError) as exc:
         raise CLIError(f"error signing certificate: {exc}") from exc
     _refuse_existing(force, name + ".crt")
@@ -201,20 +219,44 @@ def keypair(ip: str, organization: str, force: bool) -> None:
 
 
 @click.command("secrets")
-@click.option("-o", "--output-file", default="secrets.yaml", show_default=True,
-              help='path of the output file, or "-" for stdout')
-@click.option("--talos-version", default="",
-              help="the desired Talos version to generate secrets bundle for "
-                   "(backwards compatibility, e.g. v0.8)")
-@click.option("-p", "--from-kubernetes-pki", default="",
-              help="use a Kubernetes PKI directory (e.g. /etc/kubernetes/pki) as input")
-@click.option("--from-controlplane-config", default="",
-              help="use the provided controlplane Talos machine configuration as input")
-@click.option("-t", "--kubernetes-bootstrap-token", default="",
-              help="use the provided bootstrap token as input (with --from-kubernetes-pki)")
+@click.option(
+    "-o",
+    "--output-file",
+    default="secrets.yaml",
+    show_default=True,
+    help='path of the output file, or "-" for stdout',
+)
+@click.option(
+    "--talos-version",
+    default="",
+    help="the desired Talos version to generate secrets bundle for (backwards compatibility, e.g. v0.8)",
+)
+@click.option(
+    "-p",
+    "--from-kubernetes-pki",
+    default="",
+    help="use a Kubernetes PKI directory (e.g. /etc/kubernetes/pki) as input",
+)
+@click.option(
+    "--from-controlplane-config",
+    default="",
+    help="use the provided controlplane Talos machine configuration as input",
+)
+@click.option(
+    "-t",
+    "--kubernetes-bootstrap-token",
+    default="",
+    help="use the provided bootstrap token as input (with --from-kubernetes-pki)",
+)
 @_force_option
-def secrets(output_file: str, talos_version: str, from_kubernetes_pki: str,
-            from_controlplane_config: str, kubernetes_bootstrap_token: str, force: bool) -> None:
+def secrets(
+    output_file: str,
+    talos_version: str,
+    from_kubernetes_pki: str,
+    from_controlplane_config: str,
+    kubernetes_bootstrap_token: str,
+    force: bool,
+) -> None:
     """Generates a secrets bundle file which can later be used to generate a config."""
     contract = None
     if talos_version:
@@ -224,8 +266,9 @@ def secrets(output_file: str, talos_version: str, from_kubernetes_pki: str,
             raise CLIError(f"invalid talos-version: {exc}") from exc
     try:
         if from_kubernetes_pki:
-            bundle = SecretsBundle.from_kubernetes_pki(from_kubernetes_pki, kubernetes_bootstrap_token,
-                                                       contract)
+            bundle = SecretsBundle.from_kubernetes_pki(
+                from_kubernetes_pki, kubernetes_bootstrap_token, contract
+            )
         elif from_controlplane_config:
             bundle = SecretsBundle.from_controlplane_config(from_controlplane_config)
         else:

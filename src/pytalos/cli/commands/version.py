@@ -31,4 +31,6 @@ def cli(client: bool, short: bool) -> None:
     else:
         click.echo(client_version_text(), nl=False)
     if not client:
-        raise click.ClickException("the server version needs the Machine API, which this build does not serve yet")
+        raise click.ClickException(
+            "the server version needs the Machine API, which this build does not serve yet"
+        )

@@ -45,7 +45,9 @@ def _convert(node: yaml.Node, source: str) -> Node:
             tag = "!!" + node.tag.rsplit(":", 1)[1]
         return Scalar(str(node.value), tag, style, line=line, column=col)
     if isinstance(node, yaml.SequenceNode):
-        return Sequence([_convert(v, source) for v in node.value], flow=bool(node.flow_style), line=line, column=col)
+        return Sequence(
+            [_convert(v, source) for v in node.value], flow=bool(node.flow_style), line=line, column=col
+        )
     if isinstance(node, yaml.MappingNode):
         out = Mapping(flow=bool(node.flow_style), line=line, column=col)
         seen: dict[str, int] = {}

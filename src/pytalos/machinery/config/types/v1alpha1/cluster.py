@@ -134,9 +134,13 @@ class ClusterConfig(Struct):
     cluster_id: str = yfield("id", omitempty=True, doc="Cluster identity (base64 of 32 random bytes).")
     cluster_secret: str = yfield("secret", omitempty=True, doc="Cluster shared secret.")
     # omitempty as at HEAD (the endpoint moved to KubeClusterConfig; v1.14+ fixtures omit it)
-    control_plane: ControlPlaneConfig | None = yfield("controlPlane", omitempty=True, doc="Control plane endpoint.")
+    control_plane: ControlPlaneConfig | None = yfield(
+        "controlPlane", omitempty=True, doc="Control plane endpoint."
+    )
     cluster_name: str = yfield("clusterName", omitempty=True, doc="Cluster name.")
-    cluster_network: ClusterNetworkConfig | None = yfield("network", omitempty=True, doc="Cluster networking.")
+    cluster_network: ClusterNetworkConfig | None = yfield(
+        "network", omitempty=True, doc="Cluster networking."
+    )
     bootstrap_token: str = yfield("token", omitempty=True, doc="Kubernetes bootstrap token.")
     cluster_aescbc_encryption_secret: str = yfield(
         "aescbcEncryptionSecret", omitempty=True, doc="AESCBC encryption key for secrets at rest."

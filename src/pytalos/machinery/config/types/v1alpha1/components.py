@@ -72,7 +72,9 @@ class APIServerConfig(Struct):
 
     container_image: str = yfield("image", omitempty=True, doc="kube-apiserver image.")
     extra_args_config: dict[str, str] = yfield("extraArgs", omitempty=True, doc="Extra flags.")
-    extra_volumes_config: list[VolumeMountConfig] = yfield("extraVolumes", omitempty=True, doc="Extra volumes.")
+    extra_volumes_config: list[VolumeMountConfig] = yfield(
+        "extraVolumes", omitempty=True, doc="Extra volumes."
+    )
     env_config: dict[str, str] = yfield("env", omitempty=True, doc="Environment variables.")
     cert_sans: list[str] = yfield("certSANs", omitempty=True, doc="Extra certificate SANs.")
     disable_pod_security_policy_config: bool | None = yfield(
@@ -96,7 +98,9 @@ class ControllerManagerConfig(Struct):
 
     container_image: str = yfield("image", omitempty=True, doc="kube-controller-manager image.")
     extra_args_config: dict[str, str] = yfield("extraArgs", omitempty=True, doc="Extra flags.")
-    extra_volumes_config: list[VolumeMountConfig] = yfield("extraVolumes", omitempty=True, doc="Extra volumes.")
+    extra_volumes_config: list[VolumeMountConfig] = yfield(
+        "extraVolumes", omitempty=True, doc="Extra volumes."
+    )
     env_config: dict[str, str] = yfield("env", omitempty=True, doc="Environment variables.")
     resources_config: ResourcesConfig | None = yfield("resources", omitempty=True, doc="Pod resources.")
 
@@ -117,7 +121,9 @@ class SchedulerConfig(Struct):
 
     container_image: str = yfield("image", omitempty=True, doc="kube-scheduler image.")
     extra_args_config: dict[str, str] = yfield("extraArgs", omitempty=True, doc="Extra flags.")
-    extra_volumes_config: list[VolumeMountConfig] = yfield("extraVolumes", omitempty=True, doc="Extra volumes.")
+    extra_volumes_config: list[VolumeMountConfig] = yfield(
+        "extraVolumes", omitempty=True, doc="Extra volumes."
+    )
     env_config: dict[str, str] = yfield("env", omitempty=True, doc="Environment variables.")
     resources_config: ResourcesConfig | None = yfield("resources", omitempty=True, doc="Pod resources.")
     scheduler_config: Unstructured = yfield(
@@ -133,5 +139,7 @@ class EtcdConfig(Struct):
     root_ca: PEMEncodedCertificateAndKey | None = yfield("ca", doc="etcd CA.")
     etcd_extra_args: dict[str, str] = yfield("extraArgs", omitempty=True, doc="Extra flags.")
     etcd_subnet: str = yfield("subnet", omitempty=True, doc="Deprecated advertised subnet.")
-    etcd_advertised_subnets: list[str] = yfield("advertisedSubnets", omitempty=True, doc="Advertised subnets.")
+    etcd_advertised_subnets: list[str] = yfield(
+        "advertisedSubnets", omitempty=True, doc="Advertised subnets."
+    )
     etcd_listen_subnets: list[str] = yfield("listenSubnets", omitempty=True, doc="Listen subnets.")

@@ -192,13 +192,13 @@ class Endpoint(Codec):
         if self.opaque:
             buf += self.opaque
         else:
-            if self.scheme or self.host or self.user is not None:
-                if not (self.omit_host and not self.host and self.user is None):
-                    if self.host or self.path or self.user is not None:
-                        buf += "//"
-                    if self.user is not None:
-                        buf += self.user + "@"
-                    buf += _escape(self.host, _HOST)
+            has_authority = self.scheme or self.host or self.user is not None
+            if has_authority and not (self.omit_host and not self.host and self.user is None):
+                if self.host or self.path or self.user is not None:
+                    buf += "//"
+                if self.user is not None:
+                    buf += self.user + "@"
+                buf += _escape(self.host, _HOST)
             path = self.escaped_path()
             if path and path[0] != "/" and self.host:
                 buf += "/"

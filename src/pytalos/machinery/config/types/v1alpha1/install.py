@@ -129,4 +129,6 @@ class SystemDiskEncryptionConfig(Struct):
     """``machine.systemDiskEncryption`` (deprecated, now VolumeConfig)."""
 
     state_partition: EncryptionConfig | None = yfield("state", omitempty=True, doc="STATE encryption.")
-    ephemeral_partition: EncryptionConfig | None = yfield("ephemeral", omitempty=True, doc="EPHEMERAL encryption.")
+    ephemeral_partition: EncryptionConfig | None = yfield(
+        "ephemeral", omitempty=True, doc="EPHEMERAL encryption."
+    )

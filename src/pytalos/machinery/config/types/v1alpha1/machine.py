@@ -32,7 +32,9 @@ class MachineControllerManagerConfig(Struct):
 class MachineSchedulerConfig(Struct):
     """Per-machine kube-scheduler switch."""
 
-    machine_scheduler_disabled: bool | None = yfield("disabled", omitempty=True, doc="Disable kube-scheduler here.")
+    machine_scheduler_disabled: bool | None = yfield(
+        "disabled", omitempty=True, doc="Disable kube-scheduler here."
+    )
 
 
 @dataclass
@@ -42,7 +44,9 @@ class MachineControlPlaneConfig(Struct):
     machine_controller_manager: MachineControllerManagerConfig | None = yfield(
         "controllerManager", omitempty=True, doc="Controller manager switch."
     )
-    machine_scheduler: MachineSchedulerConfig | None = yfield("scheduler", omitempty=True, doc="Scheduler switch.")
+    machine_scheduler: MachineSchedulerConfig | None = yfield(
+        "scheduler", omitempty=True, doc="Scheduler switch."
+    )
 
 
 @dataclass
@@ -70,7 +74,9 @@ class ExtraMount(Struct):
 class KubeletNodeIPConfig(Struct):
     """How the kubelet picks its node IP."""
 
-    kubelet_node_ip_valid_subnets: list[str] = yfield("validSubnets", omitempty=True, doc="Subnets to pick from.")
+    kubelet_node_ip_valid_subnets: list[str] = yfield(
+        "validSubnets", omitempty=True, doc="Subnets to pick from."
+    )
 
 
 @dataclass
@@ -90,7 +96,9 @@ class KubeletConfig(Struct):
     kubelet_default_runtime_seccomp_profile_enabled: bool | None = yfield(
         "defaultRuntimeSeccompProfileEnabled", omitempty=True, doc="Default seccomp profile."
     )
-    kubelet_register_with_fqdn: bool | None = yfield("registerWithFQDN", omitempty=True, doc="Register by FQDN.")
+    kubelet_register_with_fqdn: bool | None = yfield(
+        "registerWithFQDN", omitempty=True, doc="Register by FQDN."
+    )
     kubelet_node_ip: KubeletNodeIPConfig | None = yfield("nodeIP", omitempty=True, doc="Node IP selection.")
     kubelet_skip_node_registration: bool | None = yfield(
         "skipNodeRegistration", omitempty=True, doc="Run standalone, static pods only."
@@ -164,7 +172,9 @@ class MachineSeccompProfile(Struct):
     """A seccomp profile installed on the machine."""
 
     machine_seccomp_profile_name: str = yfield("name", doc="Profile file name.")
-    machine_seccomp_profile_value: Unstructured = yfield("value", default_factory=Unstructured, doc="Profile.")
+    machine_seccomp_profile_value: Unstructured = yfield(
+        "value", default_factory=Unstructured, doc="Profile."
+    )
 
 
 @dataclass
@@ -208,5 +218,7 @@ class MachineConfig(Struct):
         "baseRuntimeSpecOverrides", omitempty=True, default_factory=Unstructured, doc="OCI spec overrides."
     )
     machine_node_labels: dict[str, str] = yfield("nodeLabels", omitempty=True, doc="Node labels.")
-    machine_node_annotations: dict[str, str] = yfield("nodeAnnotations", omitempty=True, doc="Node annotations.")
+    machine_node_annotations: dict[str, str] = yfield(
+        "nodeAnnotations", omitempty=True, doc="Node annotations."
+    )
     machine_node_taints: dict[str, str] = yfield("nodeTaints", omitempty=True, doc="Node taints.")

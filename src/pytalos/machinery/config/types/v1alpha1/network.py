@@ -8,6 +8,7 @@ Besides field order and ``omitempty``, two list types carry Talos's custom ``Mer
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from ...codecs import Duration
 from ...schema import Struct, merge_structs, yfield
 
@@ -101,7 +102,9 @@ class DeviceVIPConfig(Struct):
     """A shared (virtual) IP on a link."""
 
     shared_ip: str = yfield("ip", omitempty=True, doc="The shared IP address.")
-    equinix_metal_config: VIPEquinixMetalConfig | None = yfield("equinixMetal", omitempty=True, doc="Equinix.")
+    equinix_metal_config: VIPEquinixMetalConfig | None = yfield(
+        "equinixMetal", omitempty=True, doc="Equinix."
+    )
     hcloud_config: VIPHCloudConfig | None = yfield("hcloud", omitempty=True, doc="Hetzner Cloud.")
 
 
@@ -202,7 +205,9 @@ class Device(Struct):
     """One entry of ``machine.network.interfaces``."""
 
     device_interface: str = yfield("interface", omitempty=True, doc="Link name.")
-    device_selector: NetworkDeviceSelector | None = yfield("deviceSelector", omitempty=True, doc="Link selector.")
+    device_selector: NetworkDeviceSelector | None = yfield(
+        "deviceSelector", omitempty=True, doc="Link selector."
+    )
     device_addresses: list[str] = yfield("addresses", omitempty=True, doc="Static addresses.")
     device_cidr: str = yfield("cidr", omitempty=True, doc="Deprecated single address.")
     device_routes: list[Route] = yfield("routes", omitempty=True, doc="Routes.")
@@ -215,7 +220,9 @@ class Device(Struct):
     device_ignore: bool | None = yfield("ignore", omitempty=True, doc="Skip configuring this link.")
     device_dummy: bool | None = yfield("dummy", omitempty=True, doc="Create a dummy link.")
     device_dhcp_options: DHCPOptions | None = yfield("dhcpOptions", omitempty=True, doc="DHCP options.")
-    device_wireguard_config: DeviceWireguardConfig | None = yfield("wireguard", omitempty=True, doc="WireGuard.")
+    device_wireguard_config: DeviceWireguardConfig | None = yfield(
+        "wireguard", omitempty=True, doc="WireGuard."
+    )
     device_vip_config: DeviceVIPConfig | None = yfield("vip", omitempty=True, doc="Shared IP.")
 
 
@@ -224,7 +231,10 @@ def _find_device(devices: list[Device], device: Device) -> Device | None:
         return next((d for d in devices if d.device_interface == device.device_interface), None)
     selector = device.device_selector
     if selector is not None:
-        return next((d for d in devices if d.device_selector is not None and d.device_selector.same_as(selector)), None)
+        return next(
+            (d for d in devices if d.device_selector is not None and d.device_selector.same_as(selector)),
+            None,
+        )
     return None
 
 

@@ -18,7 +18,9 @@ class RegistryMirrorConfig(Struct):
     """Mirrors of one registry."""
 
     mirror_endpoints: list[str] = yfield("endpoints", doc="Mirror endpoint URLs.")
-    mirror_override_path: bool | None = yfield("overridePath", omitempty=True, doc="Use the endpoint path as is.")
+    mirror_override_path: bool | None = yfield(
+        "overridePath", omitempty=True, doc="Use the endpoint path as is."
+    )
     mirror_skip_fallback: bool | None = yfield("skipFallback", omitempty=True, doc="Never use the upstream.")
 
 
@@ -39,7 +41,9 @@ class RegistryTLSConfig(Struct):
     tls_client_identity: PEMEncodedCertificateAndKey | None = yfield(
         "clientIdentity", omitempty=True, doc="Client certificate and key."
     )
-    tls_ca: Base64Bytes = yfield("ca", omitempty=True, default_factory=Base64Bytes, doc="Registry CA (base64).")
+    tls_ca: Base64Bytes = yfield(
+        "ca", omitempty=True, default_factory=Base64Bytes, doc="Registry CA (base64)."
+    )
     tls_insecure_skip_verify: bool | None = yfield(
         "insecureSkipVerify", omitempty=True, doc="Skip server certificate verification."
     )

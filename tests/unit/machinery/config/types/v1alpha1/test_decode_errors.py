@@ -47,7 +47,10 @@ def test_unknown_key_inside_pem_struct() -> None:
     ("text", "path"),
     [
         ("machine:\n    install:\n        wipe: maybe\n", "machine.install.wipe"),
-        ("machine:\n    network:\n        interfaces:\n            - mtu: big\n", "machine.network.interfaces[0].mtu"),
+        (
+            "machine:\n    network:\n        interfaces:\n            - mtu: big\n",
+            "machine.network.interfaces[0].mtu",
+        ),
         ("machine:\n    certSANs: foo\n", "machine.certSANs"),
         ("cluster:\n    network:\n        dnsDomain: [a]\n", "cluster.network.dnsDomain"),
         ("machine:\n    features: true\n", "machine.features"),
@@ -72,7 +75,10 @@ def test_bad_endpoint_port() -> None:
 
 
 def test_admission_configuration_must_be_a_mapping() -> None:
-    text = "cluster:\n    apiServer:\n        admissionControl:\n            - name: X\n              configuration: [1]\n"
+    text = (
+        "cluster:\n    apiServer:\n        admissionControl:\n"
+        "            - name: X\n              configuration: [1]\n"
+    )
     with pytest.raises(DecodeError, match="expected a mapping") as info:
         decode(text)
     assert info.value.path == "cluster.apiServer.admissionControl[0].configuration"

@@ -33,7 +33,7 @@ PATCHER_OUTPUTS = [
 
 def test_stability_fixture_set_is_complete() -> None:
     config_testdata("types", "v1alpha1", "testdata", "stability")
-    assert len(STABILITY) >= 40  # base/overrides × controlplane/worker for every version contract
+    assert len(STABILITY) >= 40  # base/overrides x controlplane/worker for every version contract
     assert all(name.rsplit("/", 1)[-1].startswith(("base-", "overrides-")) for name in STABILITY)
 
 
@@ -57,7 +57,9 @@ def test_patcher_expected_roundtrip(name: str) -> None:
 @pytest.mark.parametrize("case", STRATEGIC)
 def test_strategic_merge(case: str) -> None:
     folder = config_testdata("types", "v1alpha1", "testdata", case)
-    left, right, expected = (decode((folder / f"{n}.yaml").read_text()) for n in ("left", "right", "expected"))
+    left, right, expected = (
+        decode((folder / f"{n}.yaml").read_text()) for n in ("left", "right", "expected")
+    )
     merge_structs(left, right)
     assert left == expected
     assert encode(left) == encode(expected)
@@ -76,7 +78,9 @@ def test_loader_fixtures_decode(name: str) -> None:
 
 
 def test_worker_ca_key_written_empty() -> None:
-    text = config_testdata("types", "v1alpha1", "testdata", "stability", "v1.15", "base-worker.yaml").read_text()
+    text = config_testdata(
+        "types", "v1alpha1", "testdata", "stability", "v1.15", "base-worker.yaml"
+    ).read_text()
     cfg = decode(first_document(text))
     machine = cfg.machine()
     assert machine.machine_ca is not None
@@ -89,4 +93,4 @@ def test_empty_sections_decode_to_none() -> None:
     assert CONFIG_TESTDATA  # path object exists even when skipped below
     empty1 = decode(config_testdata("configloader", "testdata", "empty1.test").read_text())
     assert empty1.machine_config is None and empty1.cluster_config is None
-    assert encode(empty1) == "version: \"\"\nmachine: null\ncluster: null\n"
+    assert encode(empty1) == 'version: ""\nmachine: null\ncluster: null\n'

@@ -153,7 +153,10 @@ cluster:
     assert cluster.cluster_network is not None and cluster.api_server_config is not None
     assert cluster.cluster_network.pod_subnet == ["10.0.0.0/8"]
     assert cluster.cluster_network.service_subnet == ["10.96.0.0/12"]  # empty right keeps left
-    assert cluster.api_server_config.audit_policy_config.object == {"kind": "Policy", "rules": [{"level": "None"}]}
+    assert cluster.api_server_config.audit_policy_config.object == {
+        "kind": "Policy",
+        "rules": [{"level": "None"}],
+    }
     assert cluster.api_server_config.extra_args_config == {"a": "1", "b": "3"}
 
 
