@@ -7,6 +7,7 @@ secrets bundle and for an older Talos version contract — patched, and written 
 or stdout.  Existing files are kept unless ``-f/--force``.  ``talosctl gen config`` is run often by
 scripts, so heavy modules (the config machinery, ``cryptography``) are imported only when it runs,
 and the ``gen ca|key|csr|crt|keypair|secrets`` commands (``gen_pki``) only when one of them is used.
+``--with-examples`` is accepted for compatibility; the encoder renders field docs, not examples.
 """
 
 from __future__ import annotations
@@ -19,13 +20,10 @@ import click
 
 _PKI_COMMANDS = ("ca", "crt", "csr", "key", "keypair", "secrets")
 
-CONTROL_PLANE_OUTPUT = "controlplane"
-WORKER_OUTPUT = "worker"
-TALOSCONFIG_OUTPUT = "talosconfig"
-ALL_OUTPUT_TYPES = (CONTROL_PLANE_OUTPUT, WORKER_OUTPUT, TALOSCONFIG_OUTPUT)
-STDOUT = "-"
+ALL_OUTPUT_TYPES = ("controlplane", "worker", "talosconfig")
 
-# kept literal (not imported) so that building the command does not import the machinery
+# kept literal (not imported) so that building the command does not import the machinery;
+# tests check they equal pytalos.machinery.config.generate.constants
 _DEFAULT_KUBERNETES_VERSION = "1.36.0"
 _DEFAULT_INSTALL_IMAGE = (
     "factory.talos.dev/metal-installer/"
@@ -85,11 +83,6 @@ def _forced(force: bool) -> bool:
             return True
         ctx = ctx.parent
     return force
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    """cobra ``StringSlice``: every occurrence may hold comma-separated values."""
-    return [part for value in values for part in value.split(",") if value]
 
 
 def _flag_value(flag: str) -> bool:

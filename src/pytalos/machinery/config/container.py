@@ -12,8 +12,8 @@ subclasses. A container loaded from a patch may also hold ``$patch: delete`` sel
 
 Optional hooks a document class may define (looked up by name):
 
-* ``CONFLICTS_WITH_KINDS: ClassVar[tuple[str, ...]]`` — kinds that must not appear with the same name;
-* ``v1alpha1_conflict_validate(self, cfg) -> list[str]`` — errors when combined with a v1alpha1 config;
+* ``conflicts_with_kinds(self) -> list[str]`` — kinds that must not appear with the same name;
+* ``v1alpha1_conflict(self, cfg) -> str | None`` — the error when combined with this v1alpha1 config;
 * ``redact(self, replacement: str) -> None`` — hide secrets (see :meth:`Container.redacted`).
 """
 
@@ -82,6 +82,12 @@ def doc_id(doc: Struct) -> str:
     return f"{kind}/{name}" if isinstance(doc, Document) and doc.NAMED else kind
 
 
+def _conflicting_kinds(doc: Struct) -> list[str]:
+    hook = getattr(doc, "conflicts_with_kinds", None)
+    kinds = hook() if callable(hook) else []
+    return [str(k) for k in kinds]
+
+
 Entry = Struct | DeleteSelector
 
 
@@ -141,7 +147,8 @@ class Container:
         return self.encode() == other.encode() and self.selectors == other.selectors
 
     def __repr__(self) -> str:
-        return f"Container({[str(e) if isinstance(e, DeleteSelector) else doc_identity(e) for e in self.documents]})"
+        names = [str(e) if isinstance(e, DeleteSelector) else doc_identity(e) for e in self.documents]
+        return f"Container({names})"
 
     def v1alpha1(self) -> Any:
         """The v1alpha1 document, or None."""
@@ -225,7 +232,7 @@ class Container:
             seen.add(ident)
             if ident in conflicting:
                 errors.append(f"conflicting documents: {conflicting[ident]} and {ident}")
-            for kind in getattr(doc, "CONFLICTS_WITH_KINDS", ()):
+            for kind in _conflicting_kinds(doc):
                 other = f"{kind}/{name}"
                 if other in seen:
                     errors.append(f"conflicting documents: {other} and {ident}")
@@ -250,9 +257,10 @@ class Container:
             prefix = "" if is_v1alpha1(doc) else f"{doc_id(doc)}: "
             errors.extend(prefix + e for e in doc_errors)
             if legacy is not None and not is_v1alpha1(doc):
-                hook = getattr(doc, "v1alpha1_conflict_validate", None)
-                if callable(hook):
-                    errors.extend(hook(legacy))
+                hook = getattr(doc, "v1alpha1_conflict", None)
+                conflict = hook(legacy) if callable(hook) else None
+                if isinstance(conflict, str) and conflict:
+                    errors.append(conflict)
         if strict and warnings:
             errors.extend(f"warning: {w}" for w in warnings)
             warnings = []

@@ -205,7 +205,9 @@ def _find_value(root: Node, key: str, required: bool) -> str:
     return ""
 
 
-def _make_selector(path: list[str], root: Node, idx: int, line: int, key: str = "", value: str = "") -> DeleteSelector:
+def _make_selector(
+    path: list[str], root: Node, idx: int, line: int, key: str = "", value: str = ""
+) -> DeleteSelector:
     required = not path
     api_version = _find_value(root, "apiVersion", required)
     kind = _find_value(root, "kind", required)
@@ -284,7 +286,9 @@ def extract_deletes(doc: Node, idx: int, source: str = "") -> tuple[list[DeleteS
         removed = extractor.process("doc", doc, [])
     except DeleteError as exc:
         raise ConfigError(
-            f"error processing patch delete statements at line {doc.line + 1}: {exc}", line=doc.line, source=source
+            f"error processing patch delete statements at line {doc.line + 1}: {exc}",
+            line=doc.line,
+            source=source,
         ) from None
     if removed or _is_empty_doc(doc):
         return extractor.found, None

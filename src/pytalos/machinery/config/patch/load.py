@@ -78,7 +78,7 @@ def load_patch(data: str | bytes, source: str = "") -> Patch:
 
 
 def patch_reference(item: str) -> tuple[str, str]:
-    """Classify a patch argument: ``("file", name)`` for ``@name`` or a bare file name, else ``("inline", text)``.
+    """Classify a patch argument: ``("file", name)`` (``@name`` or a bare name) or ``("inline", text)``.
 
     Like Talos, a valid inline patch always contains a space or a newline, or starts with ``[``/``{``;
     anything else is taken as a file name given without ``@``.

@@ -17,14 +17,26 @@ pytestmark = pytest.mark.unit
 @pytest.mark.parametrize(
     ("endpoint", "message"),
     [
-        ("192.168.0.1", 'no scheme and port specified for the cluster endpoint URL\ntry: "https://192.168.0.1:6443"'),
-        ("192.168.0.1:6443", 'no scheme specified for the cluster endpoint URL\ntry: "https://192.168.0.1:6443"'),
-        ("192.168.0.1:2000", 'no scheme specified for the cluster endpoint URL\ntry: "https://192.168.0.1:2000"'),
+        (
+            "192.168.0.1",
+            'no scheme and port specified for the cluster endpoint URL\ntry: "https://192.168.0.1:6443"',
+        ),
+        (
+            "192.168.0.1:6443",
+            'no scheme specified for the cluster endpoint URL\ntry: "https://192.168.0.1:6443"',
+        ),
+        (
+            "192.168.0.1:2000",
+            'no scheme specified for the cluster endpoint URL\ntry: "https://192.168.0.1:2000"',
+        ),
         (
             "http://192.168.0.1:2000",
             'the control plane endpoint URL should have scheme https://\ntry: "https://192.168.0.1:2000"',
         ),
-        ("example.com", 'no scheme and port specified for the cluster endpoint URL\ntry: "https://example.com:6443"'),
+        (
+            "example.com",
+            'no scheme and port specified for the cluster endpoint URL\ntry: "https://example.com:6443"',
+        ),
         (
             "https://fd00::1:6443",
             "error validating the cluster endpoint URL: IPv6 addresses MUST be enclosed by square brackets",
@@ -36,7 +48,8 @@ pytestmark = pytest.mark.unit
         ),
         (
             "https://a.example:x/",
-            'failed to parse the cluster endpoint URL: parse "https://a.example:x/": invalid port ":x" after host',
+            "failed to parse the cluster endpoint URL: "
+            'parse "https://a.example:x/": invalid port ":x" after host',
         ),
     ],
 )
@@ -47,7 +60,8 @@ def test_invalid(endpoint: str, message: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "endpoint", ["https://192.168.0.1:6443", "https://a.example", "https://[fd00::1]:6443", "https://kube:443/"]
+    "endpoint",
+    ["https://192.168.0.1:6443", "https://a.example", "https://[fd00::1]:6443", "https://kube:443/"],
 )
 def test_valid(endpoint: str) -> None:
     validate_cluster_endpoint(endpoint)

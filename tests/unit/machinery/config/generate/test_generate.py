@@ -119,7 +119,9 @@ def test_registry_documents_sorted(bundle: SecretsBundle) -> None:
 
 
 def test_legacy_registry_tls(bundle: SecretsBundle) -> None:
-    inp = _input(bundle, "v1.10", registry_insecure=["a.example"], registry_mirrors={"a.example": ["https://m"]})
+    inp = _input(
+        bundle, "v1.10", registry_insecure=["a.example"], registry_mirrors={"a.example": ["https://m"]}
+    )
     text = generate(inp, "worker").encode()
     assert "registries:\n        mirrors:\n            a.example:" in text
     assert "insecureSkipVerify: true" in text

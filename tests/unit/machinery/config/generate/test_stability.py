@@ -55,7 +55,9 @@ def _bundle() -> SecretsBundle:
 
 def _assert_same(expected: str, got: str, name: str) -> None:
     if expected != got:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), name, "generated"))
+        diff = "".join(
+            difflib.unified_diff(expected.splitlines(True), got.splitlines(True), name, "generated")
+        )
         pytest.fail(f"{name} differs:\n{diff}")
 
 
@@ -77,7 +79,12 @@ def test_base(version: str, machine_type: str) -> None:
 def _overrides(version: str, machine_type: str) -> Container:
     contract = VersionContract.parse(version)
     inp = Input(
-        "base", "https://base:6443", "1.28.0", secrets_bundle=_bundle(), version_contract=contract, **OVERRIDES
+        "base",
+        "https://base:6443",
+        "1.28.0",
+        secrets_bundle=_bundle(),
+        version_contract=contract,
+        **OVERRIDES,
     )
     name = "patch.yaml" if contract.multidoc_kernel_module_config_supported() else "patch-pre14.yaml"
     patch = load_patch((_stability_dir() / name).read_bytes(), name)

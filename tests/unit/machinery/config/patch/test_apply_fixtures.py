@@ -41,7 +41,13 @@ MODES = ["config", "bytes"]
 CASES = {
     "apply": (
         "apply/config.yaml",
-        ["apply/strategic1.yaml", "apply/jsonpatch1.yaml", "apply/jsonpatch2.yaml", "apply/strategic2.yaml", "apply/strategic3.yaml"],
+        [
+            "apply/strategic1.yaml",
+            "apply/jsonpatch1.yaml",
+            "apply/jsonpatch2.yaml",
+            "apply/strategic2.yaml",
+            "apply/strategic3.yaml",
+        ],
         "apply/expected.yaml",
         (),
     ),
@@ -95,7 +101,10 @@ def test_multidoc_patch_on_empty_container() -> None:
     require_kinds(*MULTIDOC_KINDS)
     patches = load_patches(["@testdata/multidoc/strategic2.yaml"], _read)
     out = apply(Container(), patches)
-    assert [getattr(d, "kind", "") for d in out.config_documents] == ["SideroLinkConfig", "ExtensionServiceConfig"]
+    assert [getattr(d, "kind", "") for d in out.config_documents] == [
+        "SideroLinkConfig",
+        "ExtensionServiceConfig",
+    ]
     assert out.encode() == _read("multidoc/strategic2.yaml").decode()
 
 

@@ -81,7 +81,9 @@ def test_test_op_distinguishes_bool_from_int() -> None:
 def test_json6902_on_text() -> None:
     out = json6902(
         "machine:\n  kubelet: {}\n",
-        JSONPatch([{"op": "add", "path": "/machine/kubelet/extraArgs", "value": {"cloud-provider": "external"}}]),
+        JSONPatch(
+            [{"op": "add", "path": "/machine/kubelet/extraArgs", "value": {"cloud-provider": "external"}}]
+        ),
     )
     assert out == "machine:\n    kubelet:\n        extraArgs:\n            cloud-provider: external\n"
 

@@ -76,7 +76,9 @@ def test_mixed_patches_keep_order(any_v1alpha1: type[Struct]) -> None:
 
 
 def test_bare_filename_is_read(any_v1alpha1: type[Struct]) -> None:
-    patches = load_patches(["testdata/strategic.yaml", '[{"op":"replace","path":"/some","value": []}]'], _reader)
+    patches = load_patches(
+        ["testdata/strategic.yaml", '[{"op":"replace","path":"/some","value": []}]'], _reader
+    )
     assert [type(p) for p in patches] == [StrategicMergePatch, JSONPatch]
 
 

@@ -41,12 +41,17 @@ addresses:
 """
 
 
+LINK_HEAD = "apiVersion: v1alpha1\nkind: PyTestLinkConfig\nname: eth0\n"
+
+
 def _apply(base: str, *patches: str) -> Container:
     return apply(load(base, "base.yaml"), [load_patch(p, f"patch{i}.yaml") for i, p in enumerate(patches)])
 
 
 def test_merge_appends_lists_overrides_scalars_and_replaces(fake_v1alpha1: type[FakeConfig]) -> None:
-    out = _apply(BASE, "machine:\n  certSANs: [b]\n  network:\n    hostname: h2\n    nameservers: [8.8.8.8]\n")
+    out = _apply(
+        BASE, "machine:\n  certSANs: [b]\n  network:\n    hostname: h2\n    nameservers: [8.8.8.8]\n"
+    )
     machine = out.v1alpha1().machine
     assert machine.cert_sans == ["a", "b"]
     assert machine.network.hostname == "h2"
@@ -119,7 +124,9 @@ def test_delete_whole_document_and_missing_document_skipped(fake_v1alpha1: type[
 
 def test_delete_missing_path_errors_with_talos_text(fake_v1alpha1: type[FakeConfig]) -> None:
     with pytest.raises(ConfigError) as exc:
-        _apply("version: v1alpha1\nmachine: {}\n", "machine:\n  network:\n    hostname:\n      $patch: delete\n")
+        _apply(
+            "version: v1alpha1\nmachine: {}\n", "machine:\n  network:\n    hostname:\n      $patch: delete\n"
+        )
     assert exc.value.message == (
         "patch delete: path 'machine.network.hostname' in document '/v1alpha1': "
         "failed to delete path 'machine.network.hostname': lookup failed"
@@ -128,17 +135,25 @@ def test_delete_missing_path_errors_with_talos_text(fake_v1alpha1: type[FakeConf
 
 
 def test_delete_missing_list_element_errors(fake_v1alpha1: type[FakeConfig]) -> None:
-    patch = "apiVersion: v1alpha1\nkind: PyTestLinkConfig\nname: eth0\naddresses:\n  - address: 9.9.9.9/32\n    $patch: delete\n"
+    patch = LINK_HEAD + "addresses:\n  - address: 9.9.9.9/32\n    $patch: delete\n"
     with pytest.raises(ConfigError) as exc:
         _apply(BASE, patch)
     assert exc.value.message == (
-        "named patch delete: document v1alpha1/PyTestLinkConfig: failed to delete path 'addresses.[0]': lookup failed"
+        "named patch delete: document v1alpha1/PyTestLinkConfig: "
+        "failed to delete path 'addresses.[0]': lookup failed"
     )
 
 
 def test_same_identity_documents_apply_in_sequence(fake_v1alpha1: type[FakeConfig]) -> None:
     head = "apiVersion: v1alpha1\nkind: PyTestLinkConfig\nname: eth0\n"
-    patch = head + "addresses:\n  $patch: delete\n---\n" + head + "addresses:\n  - address: 1.1.1.1/32\n---\n" + head + "mtu: 1280\n"
+    patch = (
+        head
+        + "addresses:\n  $patch: delete\n---\n"
+        + head
+        + "addresses:\n  - address: 1.1.1.1/32\n---\n"
+        + head
+        + "mtu: 1280\n"
+    )
     link = _apply(BASE, patch).get("PyTestLinkConfig", "eth0")
     assert [a.address for a in link.addresses] == ["1.1.1.1/32"]
     assert link.mtu == 1280
@@ -151,7 +166,9 @@ def test_booleans_always_override(fake_v1alpha1: type[FakeConfig]) -> None:
 
 
 def test_conflicting_result_rejected(fake_v1alpha1: type[FakeConfig]) -> None:
-    with pytest.raises(ConfigError, match="conflicting documents: PyTestLinkConfig/eth0 and PyTestBondConfig/eth0"):
+    with pytest.raises(
+        ConfigError, match="conflicting documents: PyTestLinkConfig/eth0 and PyTestBondConfig/eth0"
+    ):
         _apply(BASE, "apiVersion: v1alpha1\nkind: PyTestBondConfig\nname: eth0\n")
 
 
@@ -162,7 +179,14 @@ def test_mixed_registry_mirror_sequence() -> None:
         "---\napiVersion: v1alpha1\nkind: LinkConfig\nname: eth1\naddresses:\n  - address: 192.168.7.2/24\n"
     )
     head = "apiVersion: v1alpha1\nkind: RegistryMirrorConfig\nname: docker.io\n"
-    patch = head + "endpoints:\n  $patch: delete\n---\n" + head + "endpoints:\n  - url: http://10.5.0.9:5000\n---\n" + head + "skipFallback: true\n"
+    patch = (
+        head
+        + "endpoints:\n  $patch: delete\n---\n"
+        + head
+        + "endpoints:\n  - url: http://10.5.0.9:5000\n---\n"
+        + head
+        + "skipFallback: true\n"
+    )
     out = _apply(base, patch)
     assert out.encode() == (
         "apiVersion: v1alpha1\nkind: RegistryMirrorConfig\nname: docker.io\nendpoints:\n"
@@ -173,7 +197,10 @@ def test_mixed_registry_mirror_sequence() -> None:
 
 def test_link_address_replaced_in_one_patch() -> None:
     require_kinds("LinkConfig")
-    base = "apiVersion: v1alpha1\nkind: LinkConfig\nname: eth1\naddresses:\n  - address: 192.168.7.2/24\n  - address: 192.168.7.3/24\n"
+    base = (
+        "apiVersion: v1alpha1\nkind: LinkConfig\nname: eth1\naddresses:\n"
+        "  - address: 192.168.7.2/24\n  - address: 192.168.7.3/24\n"
+    )
     patch = (
         "apiVersion: v1alpha1\nkind: LinkConfig\nname: eth1\naddresses:\n"
         "  - address: 192.168.7.2/24\n    $patch: delete\n  - address: 192.168.7.4/24\n"

@@ -197,7 +197,8 @@ VOLUME_CASES: list[tuple[str, VolumeConfigV1Alpha1, str]] = [
     (
         "mount for ETCD without provisioning",
         _volume("ETCD", mount_spec=block.MountSpec(mount_disable_access_time=True)),
-        'mount config for the "ETCD" volume is only supported when it is provisioned onto a dedicated partition',
+        'mount config for the "ETCD" volume is only supported when it is provisioned '
+        "onto a dedicated partition",
     ),
     (
         "LOG promotion with secure mount",
@@ -239,7 +240,8 @@ VOLUME_CASES: list[tuple[str, VolumeConfigV1Alpha1, str]] = [
     (
         "selector syntax error",
         _volume(selector="disk.size >"),
-        "disk selector is invalid: ERROR: <input>:1:12: Syntax error: mismatched input <EOF>\n | disk.size >\n | ...........^",
+        "disk selector is invalid: ERROR: <input>:1:12: Syntax error: mismatched input <EOF>\n"
+        " | disk.size >\n | ...........^",
     ),
     (
         "bad scrub interval",

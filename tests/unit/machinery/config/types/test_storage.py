@@ -112,7 +112,8 @@ CASES: list[tuple[str, Document, str]] = [
     (
         "vg bad selector",
         _vg("volume_id =="),
-        "provisioning.volumeSelector.match: ERROR: <input>:1:13: Syntax error: mismatched input <EOF>\n | volume_id ==\n | ............^",
+        "provisioning.volumeSelector.match: ERROR: <input>:1:13: Syntax error: mismatched input <EOF>\n"
+        " | volume_id ==\n | ............^",
     ),
     (
         "raid no selector",
@@ -135,6 +136,6 @@ def test_validate(doc: Document, expected: str) -> None:
 def test_lv_defaults_and_bad_type() -> None:
     assert _lv("raid10").mirrors() == 1
     assert _lv("raid0").mirrors() == 0
-    text = "apiVersion: v1alpha1\nkind: LVMLogicalVolumeConfig\nname: x\ntype: raid5\nprovisioning:\n    volumeGroup: vg\n"
+    text = "apiVersion: v1alpha1\nkind: LVMLogicalVolumeConfig\nname: x\ntype: raid5\n"
     with pytest.raises(DecodeError, match="raid5 does not belong to LVMLogicalVolumeType values"):
         decode_doc(text, KINDS)

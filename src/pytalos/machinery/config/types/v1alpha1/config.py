@@ -55,7 +55,9 @@ class Config(Struct):
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         """Return (warnings, errors); the v1alpha1 rules live in the validation module."""
-        return [], []
+        from ...validation.v1alpha1 import validate_config
+
+        return validate_config(self, mode, strict)
 
     def machine(self) -> MachineConfig:
         """The machine section, created empty when absent (like Talos's accessors)."""

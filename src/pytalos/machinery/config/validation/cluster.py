@@ -1,0 +1,236 @@
+"""Rules for the ``cluster`` section of a v1alpha1 config (Talos ``ClusterConfig.Validate`` & co).
+
+Covers the control plane endpoint, the DNS domain, the CNI choice, the external cloud provider,
+inline manifests, discovery, etcd and the control plane components' resources/authorization
+settings. Each function returns error texts in Talos's words and order, so a failing config reads
+the same under ``pytalos`` as under ``talosctl``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..types.v1alpha1 import (
+    APIServerConfig,
+    ClusterConfig,
+    ClusterDiscoveryConfig,
+    CNIConfig,
+    ControllerManagerConfig,
+    EtcdConfig,
+    ExternalCloudProviderConfig,
+    FlannelCNIConfig,
+    ResourcesConfig,
+    SchedulerConfig,
+)
+from ..types.v1alpha1.cluster import ClusterInlineManifest
+from .netutil import parse_request_uri, parse_subnet_or_address, validate_endpoint_uri
+from .report import go_quote
+
+FLANNEL_CNI = "flannel"
+CUSTOM_CNI = "custom"
+NONE_CNI = "none"
+DEFAULT_DISCOVERY_SERVICE_ENDPOINT = "https://discovery.talos.dev/"
+_AUTHORIZER_TYPES = ("Node", "RBAC", "Webhook")
+_DNS_NAME = re.compile(r"^([a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})(\.[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})*[._]?$")
+
+
+def is_valid_dns_name(name: str) -> bool:
+    """Talos ``isValidDNSName`` (used for ``.cluster.network.dnsDomain``)."""
+    if not name or len(name) - name.count(".") > 255:
+        return False
+    return _DNS_NAME.match(name) is not None
+
+
+def validate_cluster(cluster: ClusterConfig | None, is_control_plane: bool) -> list[str]:
+    """``ClusterConfig.Validate``: errors of the cluster section."""
+    if cluster is None:
+        return ["cluster instructions are required"]
+    errors: list[str] = []
+    if cluster.control_plane is not None:
+        if cluster.control_plane.endpoint is None:
+            return ["cluster controlplane endpoint is required"]
+        err = validate_endpoint_uri(str(cluster.control_plane.endpoint))
+        if err:
+            errors.append(f"invalid controlplane endpoint: {err}")
+    network = cluster.cluster_network
+    if network is not None and network.dns_domain and not is_valid_dns_name(network.dns_domain):
+        errors.append(f"{go_quote(network.dns_domain)} is not a valid DNS name")
+    if cluster.external_cloud_provider_config is not None:
+        errors += validate_external_cloud_provider(cluster.external_cloud_provider_config)
+    if cluster.etcd_config is not None:
+        if is_control_plane:
+            errors += validate_etcd(cluster.etcd_config)
+        else:
+            errors.append("etcd config is only allowed on control plane machines")
+    if cluster.cluster_ca is not None and not is_control_plane and cluster.cluster_ca.key.data:
+        errors.append("cluster CA key is not allowed on non-controlplane nodes (.cluster.ca)")
+    errors += validate_inline_manifests(cluster.cluster_inline_manifests)
+    errors += validate_discovery(cluster.cluster_discovery_config, cluster)
+    errors += _one(validate_api_server(cluster.api_server_config))
+    errors += _one(validate_controller_manager(cluster.controller_manager_config))
+    errors += _one(validate_scheduler(cluster.scheduler_config))
+    return errors
+
+
+def _one(err: str | None) -> list[str]:
+    return [err] if err else []
+
+
+def cluster_cni(cluster: ClusterConfig) -> CNIConfig:
+    """``ClusterConfig.CNI()``: the configured CNI, flannel when none is set."""
+    network = cluster.cluster_network
+    if network is None or network.cni is None:
+        return CNIConfig(cni_name=FLANNEL_CNI)
+    return network.cni
+
+
+def validate_cni(cni: CNIConfig) -> tuple[list[str], list[str]]:
+    """``ValidateCNI``: (warnings, errors) of the CNI choice and its fields."""
+    warnings: list[str] = []
+    errors: list[str] = []
+    name = cni.cni_name
+    flannel = cni.cni_flannel if cni.cni_flannel is not None else FlannelCNIConfig()
+    policies = bool(getattr(flannel, "flannel_kube_network_policies_enabled", None))
+    quoted = go_quote(name)
+    if name in (FLANNEL_CNI, NONE_CNI, CUSTOM_CNI):
+        if name != CUSTOM_CNI and cni.cni_urls:
+            errors.append(f'"urls" field should be empty for {quoted} CNI')
+        if name == CUSTOM_CNI and not cni.cni_urls:
+            warnings.append(f'"urls" field should not be empty for {quoted} CNI')
+        if name != FLANNEL_CNI:
+            if flannel.flanneld_extra_args:
+                errors.append(f'"flanneldExtraArgs" field should be empty for {quoted} CNI')
+            if policies:
+                errors.append(f'"flannelKubeNetworkPoliciesEnabled" should not be enabled for {quoted} CNI')
+        if name == CUSTOM_CNI:
+            errors += [e for e in (validate_endpoint_uri(u) for u in cni.cni_urls) if e]
+    else:
+        errors.append(f'cni name should be one of ["{FLANNEL_CNI}", "{CUSTOM_CNI}", "{NONE_CNI}"]')
+    return warnings, errors
+
+
+def validate_external_cloud_provider(ecp: ExternalCloudProviderConfig) -> list[str]:
+    if not ecp.external_enabled and ecp.external_manifests:
+        return ["external cloud provider is disabled, but manifests are provided"]
+    errors = []
+    for url in ecp.external_manifests:
+        err = validate_endpoint_uri(url)
+        if err:
+            errors.append(f"invalid external cloud provider manifest url {go_quote(url)}: {err}")
+    return errors
+
+
+def validate_inline_manifests(manifests: list[ClusterInlineManifest]) -> list[str]:
+    errors = []
+    seen: set[str] = set()
+    for manifest in manifests:
+        name = manifest.inline_manifest_name
+        if not name.strip():
+            errors.append("inline manifest name can't be empty")
+        if name in seen:
+            errors.append(f"inline manifest name {go_quote(name)} is duplicate")
+        seen.add(name)
+    return errors
+
+
+def validate_discovery(discovery: ClusterDiscoveryConfig | None, cluster: ClusterConfig) -> list[str]:
+    if discovery is None or not discovery.discovery_enabled:
+        return []
+    errors = []
+    service = discovery.discovery_registries.registry_service
+    if not service.registry_disabled:
+        url, err = parse_request_uri(service.registry_endpoint or DEFAULT_DISCOVERY_SERVICE_ENDPOINT)
+        if err:
+            errors.append(f"cluster discovery service registry endpoint is invalid: {err}")
+        elif url is not None and url.path not in ("", "/"):
+            errors.append("cluster discovery service path should be empty")
+        if not cluster.cluster_id:
+            errors.append("cluster discovery service requires .cluster.id")
+        if not cluster.cluster_secret:
+            errors.append("cluster discovery service requires .cluster.secret")
+    return errors
+
+
+def etcd_advertised_subnets(etcd: EtcdConfig) -> list[str]:
+    if etcd.etcd_advertised_subnets:
+        return etcd.etcd_advertised_subnets
+    return [etcd.etcd_subnet] if etcd.etcd_subnet else []
+
+
+def etcd_listen_subnets(etcd: EtcdConfig) -> list[str]:
+    return etcd.etcd_listen_subnets or etcd.etcd_advertised_subnets
+
+
+def validate_etcd(etcd: EtcdConfig) -> list[str]:
+    errors = []
+    if etcd.root_ca is None:
+        errors.append("key/cert combination should not be empty")
+    if etcd.etcd_subnet and etcd.etcd_advertised_subnets:
+        errors.append("etcd subnet can't be set when advertised subnets are set")
+    for cidr in etcd_advertised_subnets(etcd):
+        cidr = cidr.removeprefix("!")
+        if parse_subnet_or_address(cidr):
+            errors.append(f"etcd advertised subnet is not valid: {go_quote(cidr)}")
+    for cidr in etcd_listen_subnets(etcd):
+        cidr = cidr.removeprefix("!")
+        if parse_subnet_or_address(cidr):
+            errors.append(f"etcd listen subnet is not valid: {go_quote(cidr)}")
+    return errors
+
+
+def validate_resources(resources: ResourcesConfig | None) -> str | None:
+    """``ResourcesConfig.Validate``: only ``cpu`` and ``memory`` may be requested or limited."""
+    if resources is None:
+        return None
+    for part in (resources.requests, resources.limits):
+        for key in part.object or {}:
+            if key not in ("cpu", "memory"):
+                return f"unsupported pod resource {go_quote(str(key))}"
+    return None
+
+
+def validate_api_server(api: APIServerConfig | None) -> str | None:
+    """``APIServerConfig.Validate``: authorization config vs flags, authorizers, resources.
+
+    Go distinguishes an absent ``authorizationConfig`` from an empty one; a decoded config cannot, so
+    the flag conflict is reported when at least one authorizer is configured.
+    """
+    if api is None:
+        return None
+    if api.authorization_config_config:
+        for key in api.extra_args_config:
+            if key == "authorization-mode":
+                return (
+                    "authorization-mode cannot be used in conjunction with AuthorizationConfig, "
+                    "use eitherr AuthorizationConfig or authorization-mode"
+                )
+            if key.startswith("authorization-webhook-"):
+                return (
+                    "authorization-webhook-* flags cannot be used in conjunction with AuthorizationConfig, "
+                    "use either AuthorizationConfig or authorization-webhook-* flags"
+                )
+    for authorizer in api.authorization_config_config:
+        err = None
+        if not authorizer.authorizer_type:
+            err = "authorizer type must be set"
+        elif not authorizer.authorizer_name:
+            err = "authorizer name must be set"
+        elif authorizer.authorizer_type not in _AUTHORIZER_TYPES:
+            err = (
+                f"authorizer type {authorizer.authorizer_type} is not allowed, "
+                f"allowed types are [{' '.join(_AUTHORIZER_TYPES)}]"
+            )
+        if err:
+            return f"apiserver authorization config validation failed: {err}"
+    err = validate_resources(api.resources_config)
+    return f"apiserver resource validation failed: {err}" if err else None
+
+
+def validate_controller_manager(cm: ControllerManagerConfig | None) -> str | None:
+    err = validate_resources(cm.resources_config) if cm is not None else None
+    return f"controller-manager resource validation failed: {err}" if err else None
+
+
+def validate_scheduler(scheduler: SchedulerConfig | None) -> str | None:
+    err = validate_resources(scheduler.resources_config) if scheduler is not None else None
+    return f"scheduler resource validation failed: {err}" if err else None
