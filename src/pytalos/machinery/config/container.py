@@ -33,17 +33,16 @@ from .schema import Struct, encode_struct
 V1ALPHA1 = "v1alpha1"
 
 # tests (and tools) may substitute the v1alpha1 class while the real one is unavailable
+# unit tests swap in a small stand-in v1alpha1 class (tests/unit/machinery/config/_fakes.py)
 _v1alpha1_override: type[Struct] | None = None
 
 
-def v1alpha1_class() -> type[Struct] | None:
-    """The v1alpha1 ``Config`` class (None while ``types.v1alpha1`` is not available)."""
+def v1alpha1_class() -> type[Struct]:
+    """The v1alpha1 ``Config`` class (imported lazily: most callers never need it)."""
     if _v1alpha1_override is not None:
         return _v1alpha1_override
-    try:
-        from .types.v1alpha1 import Config
-    except ImportError:
-        return None
+    from .types.v1alpha1 import Config
+
     cls: type[Struct] = Config
     return cls
 
@@ -52,8 +51,7 @@ def is_v1alpha1(doc: object) -> bool:
     """True for the legacy v1alpha1 document (the one without ``kind``)."""
     if isinstance(doc, Document) or not isinstance(doc, Struct):
         return False
-    cls = v1alpha1_class()
-    return cls is not None and isinstance(doc, cls)
+    return isinstance(doc, v1alpha1_class())
 
 
 def doc_kind(doc: Struct) -> str:

@@ -95,10 +95,7 @@ def document_class(node: Mapping) -> type[Struct]:
         elif key.value in LEGACY_KEYS:
             version = V1ALPHA1
     if not kind and version == V1ALPHA1:
-        cls = v1alpha1_class()
-        if cls is None:
-            raise DecodeError("", node.line, "the v1alpha1 document type is not available")
-        return cls
+        return v1alpha1_class()
     if not kind:
         raise DecodeError("", node.line, "missing kind")
     if not version:

@@ -30,19 +30,32 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-PrivateKey: TypeAlias = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+# PEM and key encoding live in .pem; they are re-exported here for existing callers.
+from .pem import (
+    PEM_CERTIFICATE as PEM_CERTIFICATE,
+    PEM_CERTIFICATE_REQUEST as PEM_CERTIFICATE_REQUEST,
+    PEM_EC_PRIVATE as PEM_EC_PRIVATE,
+    PEM_ED25519_PRIVATE as PEM_ED25519_PRIVATE,
+    PEM_PRIVATE as PEM_PRIVATE,
+    PEM_RSA_PRIVATE as PEM_RSA_PRIVATE,
+    REDACTED as REDACTED,
+    PEMBlock as PEMBlock,
+    PEMEncodedKey as PEMEncodedKey,
+    PrivateKey as PrivateKey,
+    X509Error as X509Error,
+    b64_field as b64_field,
+    encode_private_key as encode_private_key,
+    parse_private_key as parse_private_key,
+    pem_decode as pem_decode,
+    pem_decode_all as pem_decode_all,
+    pem_encode as pem_encode,
+    unb64_field as unb64_field,
+)
+
+
 _Hash: TypeAlias = hashes.SHA256 | hashes.SHA384 | hashes.SHA512 | None
 IPLike: TypeAlias = str | ipaddress.IPv4Address | ipaddress.IPv6Address
 
-PEM_RSA_PRIVATE = "RSA PRIVATE KEY"
-PEM_EC_PRIVATE = "EC PRIVATE KEY"
-PEM_ED25519_PRIVATE = "ED25519 PRIVATE KEY"
-PEM_PRIVATE = "PRIVATE KEY"
-PEM_CERTIFICATE = "CERTIFICATE"
-PEM_CERTIFICATE_REQUEST = "CERTIFICATE REQUEST"
-
-#: A private key equal to this marker is a redacted key; it is written to YAML as-is.
-REDACTED = b"******"
 #: ``x509.DefaultCertificateValidityDuration``: validity when a caller gives none.
 DEFAULT_VALIDITY = timedelta(hours=24)
 #: ``secrets.CAValidityTime``: validity of every CA in a secrets bundle.
@@ -50,10 +63,6 @@ CA_VALIDITY = timedelta(hours=87600)
 
 SERVER_AUTH = ExtendedKeyUsageOID.SERVER_AUTH
 CLIENT_AUTH = ExtendedKeyUsageOID.CLIENT_AUTH
-
-
-class X509Error(ValueError):
-    """A key, certificate or CSR could not be parsed or produced; the text says which and why."""
 
 
 class KeyAlgorithm(enum.Enum):
@@ -72,30 +81,6 @@ class KeyUsage(enum.Flag):
     KEY_AGREEMENT = enum.auto()
     CERT_SIGN = enum.auto()
     CRL_SIGN = enum.auto()
-
-
-# --- PEM -------------------------------------------------------------------------------------------
-
-_PEM_RE = re.compile(rb"-----BEGIN ([^\r\n-]*)-----\r?\n(.*?)-----END \1-----", re.S)
-
-
-def pem_decode(data: bytes) -> tuple[str, bytes] | None:
-    """First PEM block in ``data`` as (type, DER), or None like Go's ``pem.Decode``."""
-    for match in _PEM_RE.finditer(data):
-        lines = [ln for ln in match.group(2).splitlines() if b":" not in ln]  # drop RFC 1421 headers
-        try:
-            der = base64.b64decode(b"".join(b"".join(lines).split()), validate=True)
-        except ValueError:
-            continue
-        return match.group(1).decode("ascii", "replace"), der
-    return None
-
-
-def pem_encode(block_type: str, der: bytes) -> bytes:
-    body = base64.b64encode(der)
-    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
-    return b"".join([f"-----BEGIN {block_type}-----\n".encode(), *(ln + b"\n" for ln in lines),
-                     f"-----END {block_type}-----\n".encode()])
 
 
 # --- keys ------------------------------------------------------------------------------------------
@@ -120,58 +105,6 @@ def key_algorithm(key: PrivateKey | x509.Certificate) -> KeyAlgorithm:
     raise X509Error(f"unsupported public key type {type(public).__name__}")
 
 
-def encode_private_key(key: PrivateKey) -> bytes:
-    """PEM with Talos's labels: ED25519 PRIVATE KEY (PKCS#8), EC PRIVATE KEY (SEC1), RSA PRIVATE KEY."""
-    enc = serialization.Encoding.DER
-    none = serialization.NoEncryption()
-    if isinstance(key, ed25519.Ed25519PrivateKey):
-        der = key.private_bytes(enc, serialization.PrivateFormat.PKCS8, none)
-        return pem_encode(PEM_ED25519_PRIVATE, der)
-    trad = serialization.PrivateFormat.TraditionalOpenSSL
-    label = PEM_EC_PRIVATE if isinstance(key, ec.EllipticCurvePrivateKey) else PEM_RSA_PRIVATE
-    return pem_encode(label, key.private_bytes(enc, trad, none))
-
-
-def _load_der_key(der: bytes, what: str) -> PrivateKey:
-    try:
-        key = serialization.load_der_private_key(der, password=None)
-    except (ValueError, TypeError) as exc:
-        raise X509Error(f"failed to parse {what}: {exc}") from exc
-    if not isinstance(key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
-        raise X509Error(f"unsupported key type {type(key).__name__}")
-    return key
-
-
-_KEY_KINDS: dict[str, tuple[str, type[PrivateKey]]] = {
-    PEM_RSA_PRIVATE: ("RSA key", rsa.RSAPrivateKey),
-    PEM_EC_PRIVATE: ("ECDSA key", ec.EllipticCurvePrivateKey),
-    PEM_ED25519_PRIVATE: ("Ed25519 key", ed25519.Ed25519PrivateKey),
-}
-
-
-def _parse_key(data: bytes, unsupported_sep: str) -> PrivateKey:
-    block = pem_decode(data)
-    if block is None:
-        raise X509Error("failed to parse PEM block")
-    block_type, der = block
-    if block_type == PEM_PRIVATE:
-        return _load_der_key(der, "key")
-    if block_type not in _KEY_KINDS:
-        raise X509Error(f'unsupported key type{unsupported_sep}"{block_type}"')
-    what, kind = _KEY_KINDS[block_type]
-    key = _load_der_key(der, what)
-    if not isinstance(key, kind):
-        if kind is ed25519.Ed25519PrivateKey:
-            raise X509Error("failed parsing Ed25519 key, got wrong key type")
-        raise X509Error(f"failed to parse {what}: PEM label {block_type!r} holds a {type(key).__name__}")
-    return key
-
-
-def parse_private_key(data: bytes) -> PrivateKey:
-    """Parse any Talos private key PEM (errors worded like ``PEMEncodedCertificateAndKey.GetKey``)."""
-    return _parse_key(data, ": ")
-
-
 def parse_certificate(data: bytes) -> x509.Certificate:
     block = pem_decode(data)
     if block is None:
@@ -192,37 +125,6 @@ def parse_csr(data: bytes) -> x509.CertificateSigningRequest:
         raise X509Error(f"failed to parse CSR: {exc}") from exc
 
 
-def _b64(data: bytes) -> str:
-    return data.decode() if data == REDACTED else base64.b64encode(data).decode()
-
-
-def _unb64(text: str, where: str) -> bytes:
-    if text.encode() == REDACTED:
-        return REDACTED
-    try:
-        return base64.b64decode(text.encode(), validate=True)
-    except ValueError as exc:
-        raise X509Error(f"{where}: illegal base64 data: {exc}") from exc
-
-
-@dataclass(frozen=True)
-class PEMEncodedKey:
-    """A lone private key (the Kubernetes service-account key); YAML form ``{key: base64(PEM)}``."""
-
-    key: bytes
-
-    @property
-    def key_b64(self) -> str:
-        return _b64(self.key)
-
-    @classmethod
-    def from_b64(cls, key: str, where: str = "key") -> PEMEncodedKey:
-        return cls(_unb64(key, where))
-
-    def get_key(self) -> PrivateKey:
-        return _parse_key(self.key, " ")
-
-
 @dataclass(frozen=True)
 class CertificateAndKey:
     """PEM certificate + PEM private key; YAML form ``{crt: base64(PEM), key: base64(PEM)}``."""
@@ -236,11 +138,11 @@ class CertificateAndKey:
 
     @property
     def key_b64(self) -> str:
-        return _b64(self.key)
+        return b64_field(self.key)
 
     @classmethod
     def from_b64(cls, crt: str, key: str, where: str = "certificate") -> CertificateAndKey:
-        return cls(_unb64(crt, f"{where}.crt"), _unb64(key, f"{where}.key"))
+        return cls(unb64_field(crt, f"{where}.crt"), unb64_field(key, f"{where}.key"))
 
     def certificate(self) -> x509.Certificate:
         return parse_certificate(self.crt)
@@ -440,16 +342,23 @@ def issue_certificate(
 ) -> CertificateAndKey:
     """``x509.NewKeyPair``: a fresh key of the CA's algorithm, a CSR for it, signed by the CA."""
     key = generate_private_key(key_algorithm(ca.certificate()))
-    csr = create_csr(key, organizations=organizations, common_name=common_name, dns_names=dns_names,
-                     ip_addresses=ip_addresses)
-    crt = sign_csr(ca, csr, not_before=not_before, validity=validity, key_usage=key_usage,
-                   ext_key_usage=ext_key_usage)
+    csr = create_csr(
+        key,
+        organizations=organizations,
+        common_name=common_name,
+        dns_names=dns_names,
+        ip_addresses=ip_addresses,
+    )
+    crt = sign_csr(
+        ca, csr, not_before=not_before, validity=validity, key_usage=key_usage, ext_key_usage=ext_key_usage
+    )
     return CertificateAndKey(crt, encode_private_key(key))
 
 
 def _spki(cert: x509.Certificate) -> bytes:
-    return cert.public_key().public_bytes(serialization.Encoding.DER,
-                                          serialization.PublicFormat.SubjectPublicKeyInfo)
+    return cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def spki_fingerprint(cert: x509.Certificate) -> str:

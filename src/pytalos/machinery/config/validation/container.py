@@ -91,7 +91,8 @@ def validate_container(documents: Iterable[Struct], mode: RuntimeMode | str) -> 
         identity = _identity(legacy, docs)
         if identity is None or not identity[0]:
             errors.append(
-                "cluster ID (.cluster.id or DiscoveryIdentityConfig) should be set when .machine.network.kubespan is enabled"
+                "cluster ID (.cluster.id or DiscoveryIdentityConfig) should be set when "
+                ".machine.network.kubespan is enabled"
             )
         if identity is None or not identity[1]:
             errors.append(
@@ -109,7 +110,9 @@ def validate_container(documents: Iterable[Struct], mode: RuntimeMode | str) -> 
             errors.append("etcd encryption config is required for control plane machines")
     cp_only = sorted({_kind(d) for d in docs if getattr(d, "CONTROLPLANE_ONLY", False)})
     if cp_only and not control_plane:
-        errors.append(f"the following document kinds are only allowed on control plane machines: [{' '.join(cp_only)}]")
+        errors.append(
+            f"the following document kinds are only allowed on control plane machines: [{' '.join(cp_only)}]"
+        )
     return errors
 
 

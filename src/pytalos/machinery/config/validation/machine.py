@@ -115,14 +115,18 @@ def validate_type_and_cas(config: Config, machine: MachineConfig, report: Report
                     report.error("virtual (shared) IP is not allowed on non-controlplane nodes")
         if ca is not None:
             if ca.key.data:
-                report.error("issuing Talos API CA key is not allowed on non-controlplane nodes (.machine.ca)")
+                report.error(
+                    "issuing Talos API CA key is not allowed on non-controlplane nodes (.machine.ca)"
+                )
             if not ca.crt.data and not machine.machine_accepted_cas:
                 report.error(
                     "trusted CA certificates are required on non-controlplane nodes "
                     "(.machine.ca.crt, .machine.acceptedCAs)"
                 )
         if cluster is not None and cluster.cluster_ca is not None and cluster.cluster_ca.key.data:
-            report.error("issuing Kubernetes API CA key is not allowed on non-controlplane nodes (.cluster.ca)")
+            report.error(
+                "issuing Kubernetes API CA key is not allowed on non-controlplane nodes (.cluster.ca)"
+            )
     else:
         report.error(f"unknown machine type {go_quote(machine.machine_type)}")
 
@@ -174,9 +178,16 @@ def validate_encryption(machine: MachineConfig, report: Report) -> None:
         slots: set[int] = set()
         for key in encryption.encryption_keys:
             if key.key_slot in slots:
-                report.error(f"partition {go_quote(label)}: encryption key slot {key.key_slot} is already in use")
+                report.error(
+                    f"partition {go_quote(label)}: encryption key slot {key.key_slot} is already in use"
+                )
             slots.add(key.key_slot)
-            if key.key_node_id is None and key.key_static is None and key.key_kms is None and key.key_tpm is None:
+            if (
+                key.key_node_id is None
+                and key.key_static is None
+                and key.key_kms is None
+                and key.key_tpm is None
+            ):
                 report.error(
                     f"partition {go_quote(label)}: encryption key at slot {key.key_slot} "
                     "doesn't have the configuration parameters"
@@ -251,9 +262,15 @@ def validate_features(machine: MachineConfig, report: Report) -> None:
             report.error("feature Kubernetes Talos API Access can only be enabled on control plane machines")
         for role in access.access_allowed_roles:
             if not ALL_ROLES.includes(role):
-                report.error(f"invalid role {go_quote(role)} in allowed roles for Kubernetes Talos API Access")
+                report.error(
+                    f"invalid role {go_quote(role)} in allowed roles for Kubernetes Talos API Access"
+                )
     algorithm = features.feature_node_address_sort_algorithm
-    if algorithm and algorithm not in _ADDRESS_SORT_ALGORITHMS and algorithm.lower() not in _ADDRESS_SORT_ALGORITHMS:
+    if (
+        algorithm
+        and algorithm not in _ADDRESS_SORT_ALGORITHMS
+        and algorithm.lower() not in _ADDRESS_SORT_ALGORITHMS
+    ):
         report.error(
             f"invalid node address sort algorithm: {algorithm} does not belong to AddressSortAlgorithm values"
         )

@@ -19,9 +19,21 @@ ERR_EMPTY = "config section should contain at least one field"
 ERR_INVALID_ADDRESS = "invalid network address"
 
 # nethelpers ``*ByName`` parsers: accepted names ("" is the default) and the error prefix
-BOND_MODES = ("balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb")
+BOND_MODES = (
+    "balance-rr",
+    "active-backup",
+    "balance-xor",
+    "broadcast",
+    "802.3ad",
+    "balance-tlb",
+    "balance-alb",
+)
 _BOND_ENUMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("bond_hash_policy", ("layer2", "layer3+4", "layer2+3", "encap2+3", "encap3+4"), "invalid xmit hash policy"),
+    (
+        "bond_hash_policy",
+        ("layer2", "layer3+4", "layer2+3", "encap2+3", "encap3+4"),
+        "invalid xmit hash policy",
+    ),
     ("bond_lacp_rate", ("slow", "fast"), "invalid lacp rate"),
     ("bond_arp_validate", ("none", "active", "backup", "all"), "invalid arp_validate mode"),
     ("bond_arp_all_targets", ("any", "all"), "invalid arp_all_targets mode"),
@@ -38,13 +50,16 @@ def secondary_interfaces(network: NetworkConfig, report: Report) -> dict[str, st
     for device in network.network_interfaces:
         name = device.device_interface
         if device.device_bond is not None and device.device_bridge is not None:
-            report.error(f"interface has both bridge and bond sections set {go_quote(name)}: {ERR_MUTUALLY_EXCLUSIVE}")
+            report.error(
+                f"interface has both bridge and bond sections set {go_quote(name)}: {ERR_MUTUALLY_EXCLUSIVE}"
+            )
         members: list[str] = []
         if device.device_bond is not None:
             members = device.device_bond.bond_interfaces
             if device.device_bond.bond_interfaces and device.device_bond.bond_device_selectors:
                 report.error(
-                    f"interface {go_quote(name)} has both interfaces and selectors set: {ERR_MUTUALLY_EXCLUSIVE}"
+                    f"interface {go_quote(name)} has both interfaces and selectors set: "
+                    f"{ERR_MUTUALLY_EXCLUSIVE}"
                 )
         if device.device_bridge is not None:
             members = device.device_bridge.bridged_interfaces
@@ -166,7 +181,9 @@ def check_vlans(device: Device) -> list[str]:
     for vlan in device.device_vlans:
         where = f"{name}.{vlan.vlan_id}"
         if vlan.vlan_addresses and vlan.vlan_cidr:
-            errors.append(f"[networking.os.device.vlan] {where}: vlan can't have both .cidr and .addresses set")
+            errors.append(
+                f"[networking.os.device.vlan] {where}: vlan can't have both .cidr and .addresses set"
+            )
         if vlan.vlan_cidr:
             err = validate_ip_or_cidr(vlan.vlan_cidr)
             if err:
@@ -182,10 +199,14 @@ def check_device_addressing(device: Device, owners: dict[str, str], report: Repo
     """``CheckDeviceAddressing``: no addressing on bond/bridge members, valid addresses, cidr deprecation."""
     name = go_quote(device.device_interface)
     if device.device_interface in owners and (
-        device.device_dhcp or device.device_cidr or device.device_addresses or device.device_vip_config is not None
+        device.device_dhcp
+        or device.device_cidr
+        or device.device_addresses
+        or device.device_vip_config is not None
     ):
         report.error(
-            f"[networking.os.device] {name}: bonded/bridged interface shouldn't have any addressing methods configured"
+            f"[networking.os.device] {name}: bonded/bridged interface shouldn't have any "
+            "addressing methods configured"
         )
     if device.device_addresses and device.device_cidr:
         report.error(f"[networking.os.device] {name}: interface can't have both .cidr and .addresses set")
@@ -194,7 +215,8 @@ def check_device_addressing(device: Device, owners: dict[str, str], report: Repo
         if err:
             report.error(f"[networking.os.device.CIDR] {name}: {err}")
         report.warn(
-            f"{name}: machine.network.interface.cidr is deprecated, please use machine.network.interface.addresses"
+            f"{name}: machine.network.interface.cidr is deprecated, please use "
+            "machine.network.interface.addresses"
         )
     for address in device.device_addresses:
         err = validate_ip_or_cidr(address)
@@ -202,7 +224,8 @@ def check_device_addressing(device: Device, owners: dict[str, str], report: Repo
             report.error(f"[networking.os.device.addresses] {name}: {err}")
     if device.device_vip_config is not None and parse_ip(device.device_vip_config.shared_ip) is None:
         report.error(
-            f"[networking.os.device.vip] failed to parse {go_quote(device.device_vip_config.shared_ip)} as IP address"
+            "[networking.os.device.vip] failed to parse "
+            f"{go_quote(device.device_vip_config.shared_ip)} as IP address"
         )
 
 

@@ -33,7 +33,9 @@ from .network import validate_network
 from .report import Report
 
 
-def validate_config(config: Config, mode: RuntimeMode | str, strict: bool = False) -> tuple[list[str], list[str]]:
+def validate_config(
+    config: Config, mode: RuntimeMode | str, strict: bool = False
+) -> tuple[list[str], list[str]]:
     """Validate a v1alpha1 config for a runtime mode: ``(warnings, errors)``.
 
     With ``strict`` every warning becomes an error ``warning: <text>`` and no warnings are returned.
@@ -46,7 +48,9 @@ def validate_config(config: Config, mode: RuntimeMode | str, strict: bool = Fals
     if machine.machine_files:
         report.warn(".machine.files is deprecated; use dedicated configuration documents instead")
     if machine.machine_base_runtime_spec_overrides.object:
-        report.warn(".machine.baseRuntimeSpecOverrides is deprecated; use a CRIBaseRuntimeSpecConfig document instead")
+        report.warn(
+            ".machine.baseRuntimeSpecOverrides is deprecated; use a CRIBaseRuntimeSpecConfig document instead"
+        )
     report.errors.extend(validate_cluster(config.cluster_config, is_control_plane(machine)))
     # .machine.install is optional at HEAD (UnattendedInstallConfig replaces it); validated when present
     if runtime_mode.requires_install() and machine.machine_install is not None:
@@ -54,7 +58,8 @@ def validate_config(config: Config, mode: RuntimeMode | str, strict: bool = Fals
     host_dns = machine.machine_features.host_dns_support if machine.machine_features is not None else None
     if host_dns is not None and host_dns.host_dns_forward_kube_dns_to_host and not host_dns.host_dns_enabled:
         report.error(
-            "feature hostDNS.forwardKubeDNSToHost requires hostDNS.enabled to be true (.machine.features.hostDNS)"
+            "feature hostDNS.forwardKubeDNSToHost requires hostDNS.enabled to be true "
+            "(.machine.features.hostDNS)"
         )
     validate_type_and_cas(config, machine, report)
     network = machine.machine_network

@@ -1,4 +1,4 @@
-"""Cross-document checks (Talos ``validateContainer``) and the whole-config sequence (``validate_documents``)."""
+"""Cross-document checks (Talos ``validateContainer``) and the whole-config ``validate_documents``."""
 
 from __future__ import annotations
 
@@ -34,12 +34,18 @@ def _docs(text: str) -> list[object]:
 
 
 def test_kubespan_needs_cluster_identity() -> None:
-    text = WORKER.replace("cluster:\n", "cluster:\n  discovery:\n    enabled: true\n") + KUBESPAN.removeprefix("machine:\n")
+    text = WORKER.replace(
+        "cluster:\n", "cluster:\n  discovery:\n    enabled: true\n"
+    ) + KUBESPAN.removeprefix("machine:\n")
     assert validate_container(_docs(text), "cloud") == [  # type: ignore[arg-type]
-        "cluster ID (.cluster.id or DiscoveryIdentityConfig) should be set when .machine.network.kubespan is enabled",
-        "cluster secret (.cluster.secret or DiscoveryIdentityConfig) should be set when .machine.network.kubespan is enabled",
+        "cluster ID (.cluster.id or DiscoveryIdentityConfig) should be set when "
+        ".machine.network.kubespan is enabled",
+        "cluster secret (.cluster.secret or DiscoveryIdentityConfig) should be set when "
+        ".machine.network.kubespan is enabled",
     ]
-    with_doc = text + "---\napiVersion: v1alpha1\nkind: DiscoveryIdentityConfig\nclusterID: a\nclusterSecret: b\n"
+    with_doc = (
+        text + "---\napiVersion: v1alpha1\nkind: DiscoveryIdentityConfig\nclusterID: a\nclusterSecret: b\n"
+    )
     assert validate_container(_docs(with_doc), "cloud") == []  # type: ignore[arg-type]
     legacy_identity = text.replace("cluster:\n", "cluster:\n  id: a\n  secret: b\n")
     assert validate_container(_docs(legacy_identity), "cloud") == []  # type: ignore[arg-type]
@@ -57,12 +63,16 @@ def test_control_plane_needs_etcd_encryption() -> None:
     ]
     legacy = CONTROLPLANE + "cluster:\n  secretboxEncryptionSecret: c2VjcmV0\n  clusterName: test\n"
     assert validate_container(_docs(legacy), "cloud") == []  # type: ignore[arg-type]
-    doc = CONTROLPLANE + "---\napiVersion: v1alpha1\nkind: KubeEtcdEncryptionConfig\nconfig:\n  resources: []\n"
+    doc = (
+        CONTROLPLANE + "---\napiVersion: v1alpha1\nkind: KubeEtcdEncryptionConfig\nconfig:\n  resources: []\n"
+    )
     assert validate_container(_docs(doc), "cloud") == []  # type: ignore[arg-type]
 
 
 def test_controlplane_only_kinds_on_worker() -> None:
-    text = WORKER + "---\napiVersion: v1alpha1\nkind: KubeTalosAPIAccessConfig\nallowedRoles:\n  - os:reader\n"
+    text = (
+        WORKER + "---\napiVersion: v1alpha1\nkind: KubeTalosAPIAccessConfig\nallowedRoles:\n  - os:reader\n"
+    )
     assert validate_container(_docs(text), "cloud") == [  # type: ignore[arg-type]
         "the following document kinds are only allowed on control plane machines: [KubeTalosAPIAccessConfig]"
     ]
@@ -77,7 +87,8 @@ def test_container_mode_host_dns() -> None:
         "forwardKubeDNSToHost must be enabled in container mode"
     ]
     resolver = WORKER + (
-        "---\napiVersion: v1alpha1\nkind: ResolverConfig\nhostDNS:\n  enabled: true\n  forwardKubeDNSToHost: true\n"
+        "---\napiVersion: v1alpha1\nkind: ResolverConfig\nhostDNS:\n  enabled: true\n  "
+        "forwardKubeDNSToHost: true\n"
     )
     assert validate_container(_docs(resolver), "container") == []  # type: ignore[arg-type]
 
@@ -88,23 +99,32 @@ def test_encrypted_dns_needs_host_dns() -> None:
         "  - address: 1.1.1.1\n    protocol: DoT\n    tlsServerName: one.one.one.one\n"
     )
     assert "hostDNS must be enabled when using non-default DNS protocols" in validate_container(
-        _docs(text), "cloud"  # type: ignore[arg-type]
+        _docs(text),
+        "cloud",  # type: ignore[arg-type]
     )
 
 
 def test_validate_documents_nests_v1alpha1_errors_like_talos() -> None:
-    text = WORKER + "  install:\n    wipe: false\n" + "  network:\n    interfaces:\n      - interface: eth0\n        cidr: 10.0.0.1/24\n"
+    text = (
+        WORKER
+        + "  install:\n    wipe: false\n"
+        + "  network:\n    interfaces:\n      - interface: eth0\n        cidr: 10.0.0.1/24\n"
+    )
     warnings, errors = validate_documents(_docs(text), "metal")  # type: ignore[arg-type]
     assert warnings == [
         '"eth0": machine.network.interface.cidr is deprecated, please use machine.network.interface.addresses'
     ]
-    assert errors == ["v1alpha1.Config: " + multierror_text(["either install disk or diskSelector should be defined"])]
+    assert errors == [
+        "v1alpha1.Config: " + multierror_text(["either install disk or diskSelector should be defined"])
+    ]
     warnings, errors = validate_documents(_docs(text), "metal", strict=True)  # type: ignore[arg-type]
     assert warnings == []
-    assert len(errors) == 1 and "\t* warning: \"eth0\": machine.network.interface.cidr" in errors[0]
+    assert len(errors) == 1 and '\t* warning: "eth0": machine.network.interface.cidr' in errors[0]
 
 
 def test_validate_documents_prefixes_other_documents() -> None:
-    text = WORKER + "---\napiVersion: v1alpha1\nkind: DiscoveryIdentityConfig\nclusterID: \"\"\nclusterSecret: b\n"
+    text = (
+        WORKER + '---\napiVersion: v1alpha1\nkind: DiscoveryIdentityConfig\nclusterID: ""\nclusterSecret: b\n'
+    )
     _, errors = validate_documents(_docs(text), "cloud")  # type: ignore[arg-type]
     assert errors[0] == "DiscoveryIdentityConfig: clusterID is required"

@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from pytalos.machinery.config.types.v1alpha1 import ClusterConfig, ClusterNetworkConfig, CNIConfig, FlannelCNIConfig
+from pytalos.machinery.config.types.v1alpha1 import (
+    ClusterConfig,
+    ClusterNetworkConfig,
+    CNIConfig,
+    FlannelCNIConfig,
+)
 from pytalos.machinery.config.validation import validate_cni, validate_config
 from pytalos.machinery.config.validation.cluster import cluster_cni
 
@@ -23,24 +28,46 @@ CNI_CASES: list[tuple[str, CNIConfig | None, list[str], list[str]]] = [
     ("Nil", None, [], []),
     ("Empty", CNIConfig(), [], ['cni name should be one of ["flannel", "custom", "none"]']),
     ("FlannelNoManifests", CNIConfig(cni_name="flannel"), [], []),
-    ("FlannelManifests", CNIConfig(cni_name="flannel", cni_urls=[URL]), [], ['"urls" field should be empty for "flannel" CNI']),
+    (
+        "FlannelManifests",
+        CNIConfig(cni_name="flannel", cni_urls=[URL]),
+        [],
+        ['"urls" field should be empty for "flannel" CNI'],
+    ),
     (
         "FlannelExtraArgs",
         CNIConfig(cni_name="flannel", cni_flannel=FlannelCNIConfig(flanneld_extra_args=["--foo"])),
         [],
         [],
     ),
-    ("CustomNoManifests", CNIConfig(cni_name="custom"), ['"urls" field should not be empty for "custom" CNI'], []),
+    (
+        "CustomNoManifests",
+        CNIConfig(cni_name="custom"),
+        ['"urls" field should not be empty for "custom" CNI'],
+        [],
+    ),
     (
         "CustomFlannelExtraArgs",
-        CNIConfig(cni_name="custom", cni_urls=[URL], cni_flannel=FlannelCNIConfig(flanneld_extra_args=["--foo"])),
+        CNIConfig(
+            cni_name="custom", cni_urls=[URL], cni_flannel=FlannelCNIConfig(flanneld_extra_args=["--foo"])
+        ),
         [],
         ['"flanneldExtraArgs" field should be empty for "custom" CNI'],
     ),
     ("CustomManifests", CNIConfig(cni_name="custom", cni_urls=[URL]), [], []),
     ("NoneNoManifests", CNIConfig(cni_name="none"), [], []),
-    ("NoneManifests", CNIConfig(cni_name="none", cni_urls=[URL]), [], ['"urls" field should be empty for "none" CNI']),
-    ("CustomBadURL", CNIConfig(cni_name="custom", cni_urls=["https://:70000/x"]), [], ["hostname must not be blank"]),
+    (
+        "NoneManifests",
+        CNIConfig(cni_name="none", cni_urls=[URL]),
+        [],
+        ['"urls" field should be empty for "none" CNI'],
+    ),
+    (
+        "CustomBadURL",
+        CNIConfig(cni_name="custom", cni_urls=["https://:70000/x"]),
+        [],
+        ["hostname must not be blank"],
+    ),
 ]
 
 
@@ -63,7 +90,14 @@ RULES: list[tuple[str, Any, Any, str, list[str], list[str]]] = [
         ["either install disk or diskSelector should be defined"],
     ),
     ("InstallWithoutDiskContainer", worker(install={"wipe": False}), None, "container", [], []),
-    ("InstallDiskSelector", worker(install={"diskSelector": {"size": ">= 1TB", "type": "ssd"}}), None, "metal", [], []),
+    (
+        "InstallDiskSelector",
+        worker(install={"diskSelector": {"size": ">= 1TB", "type": "ssd"}}),
+        None,
+        "metal",
+        [],
+        [],
+    ),
     (
         "InstallDiskSelectorByName",
         worker(install={"diskSelector": {"name": "sda"}}),
@@ -108,9 +142,19 @@ RULES: list[tuple[str, Any, Any, str, list[str], list[str]]] = [
         None,
         "cloud",
         [],
-        ["feature hostDNS.forwardKubeDNSToHost requires hostDNS.enabled to be true (.machine.features.hostDNS)"],
+        [
+            "feature hostDNS.forwardKubeDNSToHost requires hostDNS.enabled to be true "
+            "(.machine.features.hostDNS)"
+        ],
     ),
-    ("UnknownMachineType", {"type": "master", "ca": {"crt": FOO}}, None, "cloud", [], ['unknown machine type "master"']),
+    (
+        "UnknownMachineType",
+        {"type": "master", "ca": {"crt": FOO}},
+        None,
+        "cloud",
+        [],
+        ['unknown machine type "master"'],
+    ),
     ("InitMachineType", {"type": "init", "ca": {"crt": FOO, "key": BAR}}, None, "cloud", [], []),
     (
         "NoCAAtAll",
@@ -140,7 +184,12 @@ RULES: list[tuple[str, Any, Any, str, list[str], list[str]]] = [
         worker(
             network={
                 "interfaces": [
-                    {"interface": "eth0", "dhcp": True, "vip": {"ip": "10.0.0.1"}, "vlans": [{"vlanId": 5, "vip": {"ip": "10.0.1.1"}}]}
+                    {
+                        "interface": "eth0",
+                        "dhcp": True,
+                        "vip": {"ip": "10.0.0.1"},
+                        "vlans": [{"vlanId": 5, "vip": {"ip": "10.0.1.1"}}],
+                    }
                 ]
             }
         ),
@@ -208,15 +257,26 @@ RULES: list[tuple[str, Any, Any, str, list[str], list[str]]] = [
     ),
     (
         "BondPrimaryAndTLB",
-        controlplane(network={"interfaces": [{"interface": "bond0", "bond": {"mode": "802.3ad", "primary": "eth0", "tlbDynamicLb": 1}}]}),
+        controlplane(
+            network={
+                "interfaces": [
+                    {"interface": "bond0", "bond": {"mode": "802.3ad", "primary": "eth0", "tlbDynamicLb": 1}}
+                ]
+            }
+        ),
         None,
         "cloud",
         [],
-        ["bond.primary is not available in 802.3ad mode", "bond.tlbDynamicTLB is not available in 802.3ad mode"],
+        [
+            "bond.primary is not available in 802.3ad mode",
+            "bond.tlbDynamicTLB is not available in 802.3ad mode",
+        ],
     ),
     (
         "WireguardBadPrivateKey",
-        controlplane(network={"interfaces": [{"interface": "wg0", "wireguard": {"privateKey": "not*base64"}}]}),
+        controlplane(
+            network={"interfaces": [{"interface": "wg0", "wireguard": {"privateKey": "not*base64"}}]}
+        ),
         None,
         "cloud",
         [],
@@ -230,7 +290,14 @@ RULES: list[tuple[str, Any, Any, str, list[str], list[str]]] = [
         [],
         ["invalid controlplane endpoint: port number must be between 1 and 65535"],
     ),
-    ("DNSDomainInvalid", controlplane(), {"network": {"dnsDomain": "bad domain"}}, "cloud", [], ['"bad domain" is not a valid DNS name']),
+    (
+        "DNSDomainInvalid",
+        controlplane(),
+        {"network": {"dnsDomain": "bad domain"}},
+        "cloud",
+        [],
+        ['"bad domain" is not a valid DNS name'],
+    ),
     (
         "EtcdSubnetAndAdvertised",
         controlplane(),
@@ -242,12 +309,23 @@ RULES: list[tuple[str, Any, Any, str, list[str], list[str]]] = [
     (
         "DiscoveryServicePath",
         controlplane(),
-        {"id": "a", "secret": "b", "discovery": {"enabled": True, "registries": {"service": {"endpoint": "https://d.example/x"}}}},
+        {
+            "id": "a",
+            "secret": "b",
+            "discovery": {"enabled": True, "registries": {"service": {"endpoint": "https://d.example/x"}}},
+        },
         "cloud",
         [],
         ["cluster discovery service path should be empty"],
     ),
-    ("DiscoveryServiceDisabled", controlplane(), {"discovery": {"enabled": True, "registries": {"service": {"disabled": True}}}}, "cloud", [], []),
+    (
+        "DiscoveryServiceDisabled",
+        controlplane(),
+        {"discovery": {"enabled": True, "registries": {"service": {"disabled": True}}}},
+        "cloud",
+        [],
+        [],
+    ),
     (
         "MachineFilesDeprecated",
         worker(files=[{"content": "x", "permissions": 0o644, "path": "/var/f", "op": "create"}]),
@@ -258,11 +336,21 @@ RULES: list[tuple[str, Any, Any, str, list[str], list[str]]] = [
     ),
     (
         "DiskPartitions",
-        worker(disks=[{"device": "/dev/sdb", "partitions": [{"mountpoint": "/var/a"}, {"size": "1GB", "mountpoint": "/var/b"}]}]),
+        worker(
+            disks=[
+                {
+                    "device": "/dev/sdb",
+                    "partitions": [{"mountpoint": "/var/a"}, {"size": "1GB", "mountpoint": "/var/b"}],
+                }
+            ]
+        ),
         None,
         "cloud",
         [],
-        ['partition for disk "/dev/sdb" is set to occupy full disk, but it\'s not the last partition in the list'],
+        [
+            'partition for disk "/dev/sdb" is set to occupy full disk, but it\'s not the last '
+            "partition in the list"
+        ],
     ),
     (
         "SystemDiskEncryption",
@@ -283,7 +371,14 @@ RULES: list[tuple[str, Any, Any, str, list[str], list[str]]] = [
     ),
     (
         "LoggingDestinations",
-        worker(logging={"destinations": [{"endpoint": "http://example.com:514", "format": "json"}, {"endpoint": "udp:///x", "format": "json_lines"}]}),
+        worker(
+            logging={
+                "destinations": [
+                    {"endpoint": "http://example.com:514", "format": "json"},
+                    {"endpoint": "udp:///x", "format": "json_lines"},
+                ]
+            }
+        ),
         None,
         "cloud",
         [],
@@ -303,8 +398,9 @@ RULES: list[tuple[str, Any, Any, str, list[str], list[str]]] = [
         "cloud",
         [],
         [
-            "invalid machine node annotations: 1 error occurred:\n\t* annotation \"talos.dev/owned-labels\" is reserved\n\n",
-            "invalid machine node taints: 2 errors occurred:\n\t* invalid taint effect: \"Bad\"\n"
+            "invalid machine node annotations: 1 error occurred:\n\t* annotation "
+            '"talos.dev/owned-labels" is reserved\n\n',
+            'invalid machine node taints: 2 errors occurred:\n\t* invalid taint effect: "Bad"\n'
             '\t* label value "bad value" is invalid\n\n',
         ],
     ),
@@ -324,16 +420,26 @@ RULES: list[tuple[str, Any, Any, str, list[str], list[str]]] = [
         "cloud",
         [".machine.baseRuntimeSpecOverrides is deprecated; use a CRIBaseRuntimeSpecConfig document instead"],
         [
-            "failed to unmarshal base runtime spec overrides: json: cannot unmarshal string into Go struct field "
+            "failed to unmarshal base runtime spec overrides: json: cannot unmarshal string into "
+            "Go struct field "
             "Spec.process of type specs.Process"
         ],
     ),
-    ("AddressSortAlgorithmV2", controlplane(features={"nodeAddressSortAlgorithm": "v2"}), None, "cloud", [], []),
+    (
+        "AddressSortAlgorithmV2",
+        controlplane(features={"nodeAddressSortAlgorithm": "v2"}),
+        None,
+        "cloud",
+        [],
+        [],
+    ),
     ("ClusterMissing", worker(), "MISSING", "cloud", [], ["cluster instructions are required"]),
 ]
 
 
-@pytest.mark.parametrize(("machine", "cluster", "mode", "warnings", "errors"), [pytest.param(*r[1:], id=r[0]) for r in RULES])
+@pytest.mark.parametrize(
+    ("machine", "cluster", "mode", "warnings", "errors"), [pytest.param(*r[1:], id=r[0]) for r in RULES]
+)
 def test_rules(machine: Any, cluster: Any, mode: str, warnings: list[str], errors: list[str]) -> None:
     top = {"persist": False} if warnings == [] and errors == [".persist should be enabled"] else {}
     config = build(machine, None if cluster == "MISSING" else cluster, **top)

@@ -17,7 +17,9 @@ from ._build import BAR, FOO, build, controlplane, error_text, worker
 
 pytestmark = pytest.mark.unit
 
-CIDR_DEPRECATED = '"{}": machine.network.interface.cidr is deprecated, please use machine.network.interface.addresses'
+CIDR_DEPRECATED = (
+    '"{}": machine.network.interface.cidr is deprecated, please use machine.network.interface.addresses'
+)
 ADDRESSING = (
     '[networking.os.device] "{}": bonded/bridged interface shouldn\'t have any addressing methods configured'
 )
@@ -44,7 +46,15 @@ DISCOVERY = {"id": "test", "secret": "test", "discovery": {"enabled": True}}
 # (name, machine, cluster, requires_install, strict, warnings, error)
 CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
     ("NoMachine", None, None, False, False, [], one("machine instructions are required")),
-    ("NoMachineType", {"ca": {"crt": FOO}}, None, False, False, ['use "worker" instead of "" for machine type'], ""),
+    (
+        "NoMachineType",
+        {"ca": {"crt": FOO}},
+        None,
+        False,
+        False,
+        ['use "worker" instead of "" for machine type'],
+        "",
+    ),
     (
         "JoinMachineType",
         {"type": "join", "ca": {"crt": FOO}},
@@ -70,7 +80,10 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
         False,
         True,
         [],
-        one("trusted CA certificates are required on non-controlplane nodes (.machine.ca.crt, .machine.acceptedCAs)"),
+        one(
+            "trusted CA certificates are required on non-controlplane nodes (.machine.ca.crt, "
+            ".machine.acceptedCAs)"
+        ),
     ),
     ("WorkerOnlyAcceptedCAs", {"type": "worker", "acceptedCAs": [{"crt": FOO}]}, None, False, True, [], ""),
     (
@@ -101,7 +114,10 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
         {
             "externalCloudProvider": {
                 "enabled": True,
-                "manifests": ["https://www.example.com/manifest1.yaml", "https://www.example.com/manifest2.yaml"],
+                "manifests": [
+                    "https://www.example.com/manifest1.yaml",
+                    "https://www.example.com/manifest2.yaml",
+                ],
             }
         },
         False,
@@ -109,14 +125,25 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
         [],
         "",
     ),
-    ("ExternalCloudProviderEnabledNoManifests", worker(), {"externalCloudProvider": {"enabled": True}}, False, False, [], ""),
+    (
+        "ExternalCloudProviderEnabledNoManifests",
+        worker(),
+        {"externalCloudProvider": {"enabled": True}},
+        False,
+        False,
+        [],
+        "",
+    ),
     ("ExternalCloudProviderDisabled", worker(), {"externalCloudProvider": {}}, False, False, [], ""),
     (
         "ExternalCloudProviderExtraManifests",
         worker(),
         {
             "externalCloudProvider": {
-                "manifests": ["https://www.example.com/manifest1.yaml", "https://www.example.com/manifest2.yaml"]
+                "manifests": [
+                    "https://www.example.com/manifest1.yaml",
+                    "https://www.example.com/manifest2.yaml",
+                ]
             }
         },
         False,
@@ -154,7 +181,9 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
     ),
     (
         "DeviceAddressInvalid",
-        controlplane(network=net({"interface": "eth0", "addresses": ["192.168.0.5/24", "10.35.7.8", "10.3.x/24"]})),
+        controlplane(
+            network=net({"interface": "eth0", "addresses": ["192.168.0.5/24", "10.35.7.8", "10.3.x/24"]})
+        ),
         None,
         False,
         False,
@@ -163,12 +192,14 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
     ),
     (
         "DeviceAddressAndCIDR",
-        controlplane(network=net({"interface": "eth0", "cidr": "192.24.3.45", "addresses": ["192.168.0.5/24"]})),
+        controlplane(
+            network=net({"interface": "eth0", "cidr": "192.24.3.45", "addresses": ["192.168.0.5/24"]})
+        ),
         None,
         False,
         False,
         [CIDR_DEPRECATED.format("eth0")],
-        one("[networking.os.device] \"eth0\": interface can't have both .cidr and .addresses set"),
+        one('[networking.os.device] "eth0": interface can\'t have both .cidr and .addresses set'),
     ),
     (
         "VlanCIDRInvalid",
@@ -183,7 +214,10 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
         "VlanAddressInvalid",
         controlplane(
             network=net(
-                {"interface": "eth0", "vlans": [{"vlanId": 25, "addresses": ["192.168.0.5/24", "10.35.7.8", "10.3.x/24"]}]}
+                {
+                    "interface": "eth0",
+                    "vlans": [{"vlanId": 25, "addresses": ["192.168.0.5/24", "10.35.7.8", "10.3.x/24"]}],
+                }
             )
         ),
         None,
@@ -196,7 +230,10 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
         "VlanAddressAndCIDR",
         controlplane(
             network=net(
-                {"interface": "eth0", "vlans": [{"vlanId": 26, "cidr": "192.24.3.45", "addresses": ["192.168.0.5/24"]}]}
+                {
+                    "interface": "eth0",
+                    "vlans": [{"vlanId": 26, "cidr": "192.24.3.45", "addresses": ["192.168.0.5/24"]}],
+                }
             )
         ),
         None,
@@ -205,7 +242,15 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
         [],
         one("[networking.os.device.vlan] eth0.26: vlan can't have both .cidr and .addresses set"),
     ),
-    ("BondDefaultConfig", controlplane(network=net({"interface": "bond0", "bond": {}})), None, False, False, [], ""),
+    (
+        "BondDefaultConfig",
+        controlplane(network=net({"interface": "bond0", "bond": {}})),
+        None,
+        False,
+        False,
+        [],
+        "",
+    ),
     (
         "BondWrongMode",
         controlplane(
@@ -246,7 +291,9 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
         False,
         False,
         [],
-        one('interface "bond0" has both interfaces and selectors set: config sections are mutually exclusive'),
+        one(
+            'interface "bond0" has both interfaces and selectors set: config sections are mutually exclusive'
+        ),
     ),
     (
         "BondDoubleBond",
@@ -323,7 +370,10 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
         False,
         False,
         [],
-        one('interface has both bridge and bond sections set "bridgebond0": config sections are mutually exclusive'),
+        one(
+            'interface has both bridge and bond sections set "bridgebond0": config sections are '
+            "mutually exclusive"
+        ),
     ),
     (
         "InterfacePartOfBridgeAndBond",
@@ -435,9 +485,20 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
         False,
         False,
         [],
-        many("cluster discovery service requires .cluster.id", "cluster discovery service requires .cluster.secret"),
+        many(
+            "cluster discovery service requires .cluster.id",
+            "cluster discovery service requires .cluster.secret",
+        ),
     ),
-    ("EtcdMissingCa", controlplane(), {"etcd": {}}, False, False, [], one("key/cert combination should not be empty")),
+    (
+        "EtcdMissingCa",
+        controlplane(),
+        {"etcd": {}},
+        False,
+        False,
+        [],
+        one("key/cert combination should not be empty"),
+    ),
     (
         "EtcdConfigProvidedForWorker",
         worker(),
@@ -450,7 +511,13 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
     (
         "GoodEtcdSubnet",
         controlplane(),
-        {"etcd": {"ca": {}, "advertisedSubnets": ["10.0.0.0/8", "!1.1.1.1/32"], "listenSubnets": ["10.0.0.0/8", "1.1.1.1/32"]}},
+        {
+            "etcd": {
+                "ca": {},
+                "advertisedSubnets": ["10.0.0.0/8", "!1.1.1.1/32"],
+                "listenSubnets": ["10.0.0.0/8", "1.1.1.1/32"],
+            }
+        },
         False,
         False,
         [],
@@ -467,7 +534,9 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
     ),
     (
         "GoodKubeletSubnet",
-        worker(kubelet={"nodeIP": {"validSubnets": ["10.0.0.0/8", "!10.0.0.3/32", "!fd00::169:254:2:53/128"]}}),
+        worker(
+            kubelet={"nodeIP": {"validSubnets": ["10.0.0.0/8", "!10.0.0.3/32", "!fd00::169:254:2:53/128"]}}
+        ),
         None,
         False,
         False,
@@ -593,7 +662,14 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
     ),
     (
         "GoodKubeSpanEndpointFilters",
-        worker(network={"kubespan": {"enabled": True, "filters": {"endpoints": ["0.0.0.0/0", "::/0", "!192.168.0.0/16"]}}}),
+        worker(
+            network={
+                "kubespan": {
+                    "enabled": True,
+                    "filters": {"endpoints": ["0.0.0.0/0", "::/0", "!192.168.0.0/16"]},
+                }
+            }
+        ),
         DISCOVERY,
         False,
         False,
@@ -608,7 +684,10 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
         False,
         [],
         # HEAD fixed the old "filer" typo
-        many('KubeSpan endpoint filter is not valid: "10"', 'KubeSpan endpoint filter is not valid: "123::/456"'),
+        many(
+            'KubeSpan endpoint filter is not valid: "10"',
+            'KubeSpan endpoint filter is not valid: "123::/456"',
+        ),
     ),
     (
         "KubeSpanSmallMTU",
@@ -684,7 +763,9 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
     (
         "MachineBaseRuntimeSpecOverrides",
         controlplane(
-            baseRuntimeSpecOverrides={"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]}}
+            baseRuntimeSpecOverrides={
+                "process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]}
+            }
         ),
         None,
         False,
@@ -726,7 +807,9 @@ def test_mode_object_and_unknown_mode() -> None:
     from pytalos.machinery.config.mode import RuntimeMode
 
     config = build(worker(install={}))
-    assert validate_config(config, RuntimeMode.METAL)[1] == ["either install disk or diskSelector should be defined"]
+    assert validate_config(config, RuntimeMode.METAL)[1] == [
+        "either install disk or diskSelector should be defined"
+    ]
     assert validate_config(config, RuntimeMode.CONTAINER) == ([], [])
     with pytest.raises(ValueError, match='unknown runtime mode: "x"'):
         validate_config(config, "x")
