@@ -7,7 +7,8 @@ secrets bundle and for an older Talos version contract — patched, and written 
 or stdout.  Existing files are kept unless ``-f/--force``.  ``talosctl gen config`` is run often by
 scripts, so heavy modules (the config machinery, ``cryptography``) are imported only when it runs,
 and the ``gen ca|key|csr|crt|keypair|secrets`` commands (``gen_pki``) only when one of them is used.
-``--with-examples`` is accepted for compatibility; the encoder renders field docs, not examples.
+``--with-docs`` and ``--with-examples`` (both on by default) add field descriptions and commented-out
+examples of empty fields.
 """
 
 from __future__ import annotations

@@ -200,12 +200,13 @@ def run_gen_config(
         raise ValueError(f"failed to generate config bundle: {exc}") from None
 
     with_docs = bool(flags["with_docs"])
+    with_examples = bool(flags["with_examples"])
     wanted = set(output_types)
     if CONTROL_PLANE_OUTPUT in wanted:
-        data = configs.serialize(TYPE_CONTROL_PLANE, with_docs)
+        data = configs.serialize(TYPE_CONTROL_PLANE, with_docs, with_examples)
         write_to_destination(data, paths[CONTROL_PLANE_OUTPUT], forced)
     if WORKER_OUTPUT in wanted:
-        data = configs.serialize(TYPE_WORKER, with_docs)
+        data = configs.serialize(TYPE_WORKER, with_docs, with_examples)
         write_to_destination(data, paths[WORKER_OUTPUT], forced)
     if TALOSCONFIG_OUTPUT in wanted:
         write_to_destination(configs.talos_config.to_yaml().encode(), paths[TALOSCONFIG_OUTPUT], forced)

@@ -193,12 +193,16 @@ class Container:
 
     # ------------------------------------------------------------------ encoding
 
-    def encode_nodes(self, with_docs: bool = False) -> list[Node]:
-        return [encode_struct(doc, with_docs) for doc in self.config_documents]
+    def encode_nodes(self, with_docs: bool = False, with_examples: bool = False) -> list[Node]:
+        return [encode_struct(doc, with_docs, with_examples) for doc in self.config_documents]
 
-    def encode(self, with_docs: bool = False) -> str:
-        """YAML of every document (v1alpha1 first), joined with ``---`` lines like Talos."""
-        nodes = self.encode_nodes(with_docs)
+    def encode(self, with_docs: bool = False, with_examples: bool = False) -> str:
+        """YAML of every document (v1alpha1 first), joined with ``---`` lines like Talos.
+
+        ``with_docs`` writes field descriptions as comments, ``with_examples`` commented-out examples
+        of empty fields (``gen config --with-docs/--with-examples``).
+        """
+        nodes = self.encode_nodes(with_docs, with_examples)
         return emit_documents(nodes) if nodes else ""
 
     def bytes(self) -> bytes:
@@ -240,28 +244,14 @@ class Container:
     def validate(self, mode: str = "metal", strict: bool = False) -> list[str]:
         """Validate every document; return warnings or raise :class:`ValidationError` with all errors.
 
-        v1alpha1 errors are reported as the document reports them; other documents' errors are
-        prefixed with ``kind[/name]: `` as Talos does. With ``strict`` any remaining warning is an error.
+        The rules and their order are Talos's (``validation.validate_documents``): v1alpha1 errors as
+        one ``v1alpha1.Config: …`` entry, other documents' errors prefixed with ``kind[/name]: ``,
+        then conflicts and cross-document checks. With ``strict`` any warning is an error.
         """
-        warnings: list[str] = []
-        errors: list[str] = self._structure_errors()
-        legacy = self.v1alpha1()
-        for doc in self.config_documents:
-            validate = getattr(doc, "validate", None)
-            if not callable(validate):
-                continue
-            doc_warnings, doc_errors = validate(mode, strict)
-            warnings.extend(doc_warnings)
-            prefix = "" if is_v1alpha1(doc) else f"{doc_id(doc)}: "
-            errors.extend(prefix + e for e in doc_errors)
-            if legacy is not None and not is_v1alpha1(doc):
-                hook = getattr(doc, "v1alpha1_conflict", None)
-                conflict = hook(legacy) if callable(hook) else None
-                if isinstance(conflict, str) and conflict:
-                    errors.append(conflict)
-        if strict and warnings:
-            errors.extend(f"warning: {w}" for w in warnings)
-            warnings = []
+        from .validation import validate_documents
+
+        warnings, errors = validate_documents(self.config_documents, mode, strict)
+        errors = self._structure_errors() + errors
         if errors:
             raise ValidationError(errors, source=self.source)
         return warnings

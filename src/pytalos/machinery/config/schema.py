@@ -18,6 +18,7 @@ Type annotations select the Go shape:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import types
 import typing
@@ -30,6 +31,8 @@ from .errors import DecodeError
 
 T = TypeVar("T")
 MergeFn = Callable[[Any, Any], Any]
+ExampleList = list[tuple[str, Any]] | tuple[tuple[str, Any], ...]
+Examples = ExampleList | Callable[[], ExampleList]
 _MISSING: Any = dataclasses.MISSING
 
 
@@ -40,6 +43,7 @@ def yfield(
     inline: bool = False,
     merge: str | MergeFn = "",
     doc: str = "",
+    examples: Examples = (),
     default: Any = _MISSING,
     default_factory: Any = _MISSING,
 ) -> Any:
@@ -47,9 +51,13 @@ def yfield(
 
     ``merge`` is ``"replace"`` (``merge:"replace"``) or a function ``(left, right) -> merged`` for
     types that implement Talos's custom ``Merge``. ``doc`` is the one-line description used by
-    ``--with-docs``.
+    ``--with-docs``. ``examples`` are ``(description, value)`` pairs (value: plain data or a
+    :class:`Struct`), or a function returning them (built lazily, on first use), that
+    ``--with-examples`` writes as comments where the field is empty (see ``config.examples``).
     """
     meta = {"key": key, "omitempty": omitempty, "inline": inline, "merge": merge, "doc": doc}
+    if examples:
+        meta["examples"] = examples
     if default is not _MISSING:
         return dataclasses.field(default=default, metadata=meta)
     if default_factory is not _MISSING:
@@ -95,6 +103,8 @@ class FieldInfo:
     merge: str | MergeFn
     doc: str
     elem: FieldInfo | None = None
+    # yfield(examples=...): pairs or a function returning them (see config.examples)
+    examples: Examples = dataclasses.field(default=(), compare=False)
 
 
 def _describe_type(attr: str, key: str, tp: Any, meta: dict[str, Any]) -> FieldInfo:
@@ -114,6 +124,7 @@ def _describe_type(attr: str, key: str, tp: Any, meta: dict[str, Any]) -> FieldI
         "inline": bool(meta.get("inline")),
         "merge": meta.get("merge", ""),
         "doc": meta.get("doc", ""),
+        "examples": meta.get("examples", ()),
     }
     if origin is list:
         (elem_tp,) = typing.get_args(tp)
@@ -345,7 +356,7 @@ def _decode_into(obj: Struct, node: Mapping, path: str, consumed: set[str]) -> N
 # ---------------------------------------------------------------- encoding
 
 
-def encode_value(fi: FieldInfo, value: Any, with_docs: bool = False) -> Node:
+def encode_value(fi: FieldInfo, value: Any, with_docs: bool = False, with_examples: bool = False) -> Node:
     if value is None:
         if fi.kind == "list" and not fi.pointer:
             return Sequence(flow=True)
@@ -353,7 +364,7 @@ def encode_value(fi: FieldInfo, value: Any, with_docs: bool = False) -> Node:
             return Mapping(flow=True)
         return Scalar("null", "!!null", Style.PLAIN)
     if fi.kind == "struct":
-        return encode_struct(value, with_docs)
+        return encode_struct(value, with_docs, with_examples)
     if fi.kind == "codec":
         node: Node = value.encode()
         return node
@@ -361,43 +372,76 @@ def encode_value(fi: FieldInfo, value: Any, with_docs: bool = False) -> Node:
         return to_node(value, sort_keys=True)
     if fi.kind == "list":
         assert fi.elem is not None
-        return Sequence([encode_value(fi.elem, v, with_docs) for v in value])
+        return Sequence([encode_value(fi.elem, v, with_docs, with_examples) for v in value])
     if fi.kind == "map":
         assert fi.elem is not None
         elem = fi.elem
-        return Mapping([(Scalar(k, "!!str", Style.ANY), encode_value(elem, value[k], with_docs)) for k in go_key_sort(list(value))])
+        return Mapping(
+            [
+                (Scalar(k, "!!str", Style.ANY), encode_value(elem, value[k], with_docs, with_examples))
+                for k in go_key_sort(list(value))
+            ]
+        )
     if fi.kind == "scalar":
         return to_node(value)
     raise AssertionError(fi.kind)  # pragma: no cover
 
 
-def encode_struct(obj: Struct, with_docs: bool = False) -> Mapping:
-    """Encode a struct as go-yaml v3 does: field order, ``omitempty``, inline members."""
+def encode_struct(obj: Struct, with_docs: bool = False, with_examples: bool = False) -> Mapping:
+    """Encode a struct as go-yaml v3 does: field order, ``omitempty``, inline members.
+
+    ``with_docs`` adds each field's ``doc`` as a comment; ``with_examples`` adds the commented examples
+    of empty fields (Talos's ``--with-examples``). Comments never change what the YAML means.
+    """
     out = Mapping()
-    _encode_into(obj, out, with_docs)
+    examples: list[str] = []
+    _encode_into(obj, out, with_docs, with_examples, examples)
+    if examples:
+        # Talos hangs the examples of omitted fields below the last key written (or the empty mapping)
+        comment = "\n" + "\n".join(examples)
+        holder: Node = out.items[-1][0] if out.items else out
+        holder.foot_comment += comment
     return out
 
 
-def _encode_into(obj: Struct, out: Mapping, with_docs: bool) -> None:
+def _encode_into(
+    obj: Struct, out: Mapping, with_docs: bool, with_examples: bool, examples: list[str]
+) -> None:
     for fi in obj.fields_info():
         value = getattr(obj, fi.attr)
         if fi.inline:
             if fi.kind == "struct" and value is not None:
-                _encode_into(value, out, with_docs)
+                _encode_into(value, out, with_docs, with_examples, examples)
             elif fi.kind == "map" and value:
                 assert fi.elem is not None
                 for k in go_key_sort(list(value)):
-                    out.items.append((Scalar(k, "!!str", Style.ANY), encode_value(fi.elem, value[k], with_docs)))
+                    item = encode_value(fi.elem, value[k], with_docs, with_examples)
+                    out.items.append((Scalar(k, "!!str", Style.ANY), item))
             continue
-        if fi.omitempty and field_is_zero(fi, value):
+        empty = field_is_zero(fi, value)
+        skip = fi.omitempty and empty
+        below_value = ""
+        if with_examples and empty and fi.examples:
+            from .examples import render_examples
+
+            if skip:
+                text = render_examples(fi, fi.key, with_docs)
+                if text:
+                    examples.append(text)
+            else:
+                below_value = render_examples(fi, "", with_docs)
+        if skip:
             continue
-        node = encode_value(fi, value, with_docs)
+        node = encode_value(fi, value, with_docs, with_examples)
         key = Scalar(fi.key, "!!str", Style.ANY)
         if with_docs and fi.doc:
             if isinstance(node, (Mapping, Sequence)) and node.items:
                 key.head_comment = fi.doc
             else:
                 node.line_comment = fi.doc
+        if below_value:
+            node = copy.copy(node)  # codecs may hand out shared nodes
+            node.foot_comment += ("\n" if node.foot_comment else "") + below_value
         out.items.append((key, node))
 
 

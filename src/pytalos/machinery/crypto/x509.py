@@ -31,27 +31,24 @@ from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 # PEM and key encoding live in .pem; they are re-exported here for existing callers.
-from .pem import (
-    PEM_CERTIFICATE as PEM_CERTIFICATE,
-    PEM_CERTIFICATE_REQUEST as PEM_CERTIFICATE_REQUEST,
-    PEM_EC_PRIVATE as PEM_EC_PRIVATE,
-    PEM_ED25519_PRIVATE as PEM_ED25519_PRIVATE,
-    PEM_PRIVATE as PEM_PRIVATE,
-    PEM_RSA_PRIVATE as PEM_RSA_PRIVATE,
-    REDACTED as REDACTED,
-    PEMBlock as PEMBlock,
-    PEMEncodedKey as PEMEncodedKey,
-    PrivateKey as PrivateKey,
-    X509Error as X509Error,
-    b64_field as b64_field,
-    encode_private_key as encode_private_key,
-    parse_private_key as parse_private_key,
-    pem_decode as pem_decode,
-    pem_decode_all as pem_decode_all,
-    pem_encode as pem_encode,
-    unb64_field as unb64_field,
-)
-
+from .pem import PEM_CERTIFICATE as PEM_CERTIFICATE
+from .pem import PEM_CERTIFICATE_REQUEST as PEM_CERTIFICATE_REQUEST
+from .pem import PEM_EC_PRIVATE as PEM_EC_PRIVATE
+from .pem import PEM_ED25519_PRIVATE as PEM_ED25519_PRIVATE
+from .pem import PEM_PRIVATE as PEM_PRIVATE
+from .pem import PEM_RSA_PRIVATE as PEM_RSA_PRIVATE
+from .pem import REDACTED as REDACTED
+from .pem import PEMBlock as PEMBlock
+from .pem import PEMEncodedKey as PEMEncodedKey
+from .pem import PrivateKey as PrivateKey
+from .pem import X509Error as X509Error
+from .pem import b64_field as b64_field
+from .pem import encode_private_key as encode_private_key
+from .pem import parse_private_key as parse_private_key
+from .pem import pem_decode as pem_decode
+from .pem import pem_decode_all as pem_decode_all
+from .pem import pem_encode as pem_encode
+from .pem import unb64_field as unb64_field
 
 _Hash: TypeAlias = hashes.SHA256 | hashes.SHA384 | hashes.SHA512 | None
 IPLike: TypeAlias = str | ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -106,11 +103,17 @@ def key_algorithm(key: PrivateKey | x509.Certificate) -> KeyAlgorithm:
 
 
 def parse_certificate(data: bytes) -> x509.Certificate:
+    """The certificate in the first PEM block of ``data``."""
     block = pem_decode(data)
     if block is None:
         raise X509Error("failed to parse PEM block")
+    return parse_certificate_der(block[1])
+
+
+def parse_certificate_der(der: bytes) -> x509.Certificate:
+    """A DER certificate (Go's ``x509.ParseCertificate``)."""
     try:
-        return x509.load_der_x509_certificate(block[1])
+        return x509.load_der_x509_certificate(der)
     except ValueError as exc:
         raise X509Error(f"failed to parse certificate: {exc}") from exc
 

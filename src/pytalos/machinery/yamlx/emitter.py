@@ -151,6 +151,9 @@ class Emitter:
         self.best = indent
         self.out: list[str] = []
         self._block_parent = 0
+        # column of the foot comment just written: go-yaml separates it from the next line at the
+        # same indentation with a blank line
+        self._foot_indent = -1
 
     # indentation rules of go-yaml v3's yaml_emitter_increase_indent_compact
     def _child_indent(self, indent: int) -> int:
@@ -160,6 +163,7 @@ class Emitter:
 
     def document(self, node: Node) -> str:
         self.out = []
+        self._foot_indent = -1
         self._comment(node.head_comment, 0)
         if isinstance(node, Mapping) and node.items and not node.flow:
             self._block_mapping(node, 0, first_inline=False)
@@ -168,16 +172,47 @@ class Emitter:
         else:
             self.out.append(self._inline(node, 0, in_key=False))
             self.out.append("\n")
+        self._foot(node.foot_comment, 0)
         return "".join(self.out)
+
+    def _start(self, indent: int) -> None:
+        """Begin a line at ``indent`` (after a blank line when a foot comment at ``indent`` precedes)."""
+        if self._foot_indent == indent:
+            self.out.append("\n")
+        self._foot_indent = -1
+        self.out.append(" " * indent)
 
     def _comment(self, text: str, indent: int) -> None:
         if not text:
             return
+        if self._foot_indent == indent:
+            self.out.append("\n")
+        self._foot_indent = -1
         for line in text.split("\n"):
             line = line.rstrip()
             if not line.startswith("#"):
                 line = "# " + line if line else "#"
             self.out.append(" " * indent + line + "\n")
+
+    def _foot(self, text: str, indent: int) -> None:
+        """Write a foot comment as go-yaml v3 does: ``#`` lines as they are, others after ``# ``.
+
+        Empty lines stay empty, except a leading one, which (like go-yaml) carries the indentation.
+        """
+        if not text:
+            return
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+        if self._foot_indent == indent and lines[0]:
+            self.out.append("\n")
+        pad = " " * indent
+        for i, line in enumerate(lines):
+            if not line:
+                self.out.append((pad if i == 0 else "") + "\n")
+            else:
+                self.out.append(pad + (line if line.startswith("#") else "# " + line) + "\n")
+        self._foot_indent = indent
 
     def _block_mapping(self, node: Mapping, indent: int, first_inline: bool) -> None:
         for idx, (key, value) in enumerate(node.items):
@@ -189,18 +224,21 @@ class Emitter:
                     self.out.append(" " * indent)
             else:
                 self._comment(comment, indent)
-                self.out.append(" " * indent)
+                self._start(indent)
             self.out.append(self._scalar_text(key, indent, in_key=True))
             self.out.append(":")
             self._value(value, indent, in_seq=False)
+            self._foot(value.foot_comment, indent)
+            self._foot(key.foot_comment, indent)
 
     def _block_sequence(self, node: Sequence, indent: int, first_inline: bool) -> None:
         for idx, item in enumerate(node.items):
             if not (idx == 0 and first_inline):
                 self._comment(item.head_comment, indent)
-                self.out.append(" " * indent)
+                self._start(indent)
             self.out.append("-")
             self._value(item, indent, in_seq=True)
+            self._foot(item.foot_comment, indent)
 
     def _value(self, value: Node, indent: int, in_seq: bool) -> None:
         """Write what follows ``key:`` or ``-`` (the indicator is already written)."""
@@ -223,9 +261,15 @@ class Emitter:
         self.out.append(" ")
         scalar_indent = indent + 2 if in_seq else self._child_indent(indent)
         self._block_parent = indent
-        self.out.append(self._inline(value, scalar_indent, in_key=False))
+        text = self._inline(value, scalar_indent, in_key=False)
         if value.line_comment:
-            self.out.append(" # " + value.line_comment.lstrip("# "))
+            comment = " # " + value.line_comment.lstrip("# ")
+            header, nl, body = text.partition("\n")
+            if nl and header[:1] in ("|", ">"):  # inside a block scalar it would become content
+                text = header + comment + nl + body
+            else:
+                text += comment
+        self.out.append(text)
         self.out.append("\n")
 
     def _line_end(self, value: Node) -> None:

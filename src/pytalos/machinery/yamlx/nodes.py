@@ -25,12 +25,19 @@ class Style(enum.Enum):
 
 @dataclass(eq=False)
 class Node:
-    """Base of every node: where it came from (0-based line/column) and attached comments."""
+    """Base of every node: where it came from (0-based line/column) and attached comments.
+
+    ``foot_comment`` is written (by the emitter) after the node: after the value for a mapping key,
+    after the node itself otherwise. Its lines are written as they are when they start with ``#``,
+    else prefixed with ``# ``; empty lines stay blank (go-yaml v3's foot comments, which Talos uses for
+    ``--with-examples``).
+    """
 
     line: int = field(default=-1, kw_only=True)
     column: int = field(default=-1, kw_only=True)
     head_comment: str = field(default="", kw_only=True)
     line_comment: str = field(default="", kw_only=True)
+    foot_comment: str = field(default="", kw_only=True)
 
 
 @dataclass(eq=False)

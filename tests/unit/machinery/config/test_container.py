@@ -54,20 +54,32 @@ def test_duplicates_and_conflicts_rejected(fake_v1alpha1: type[FakeConfig]) -> N
     )
 
 
-def test_validate_collects_all_errors(fake_v1alpha1: type[FakeConfig]) -> None:
-    cfg = Container([FakeConfig(debug=True), PyTestLinkConfig(name="")])
+def _generated(machine_type: str = "worker") -> Container:
+    from pytalos.machinery.config.contract import VersionContract
+    from pytalos.machinery.config.generate import Input, generate
+
+    inp = Input("c", "https://10.5.0.2:6443", "1.28.0", version_contract=VersionContract.parse("v1.10"))
+    return generate(inp, machine_type)
+
+
+def test_validate_collects_all_errors() -> None:
+    from pytalos.machinery.config.types.v1alpha1 import Config
+
+    cfg = Container([Config(config_version="v1alpha1"), PyTestLinkConfig(name="")])
     with pytest.raises(ValidationError) as exc:
         cfg.validate("metal")
-    assert exc.value.errors == ["machine instructions are required", "PyTestLinkConfig/: name is required"]
-    assert str(exc.value).startswith("2 errors occurred:\n\t* machine instructions are required\n")
+    legacy, link = exc.value.errors
+    assert legacy.startswith("v1alpha1.Config: ") and "machine instructions are required" in legacy
+    assert link == "PyTestLinkConfig/: name is required"
 
 
-def test_validate_warnings_and_strict(fake_v1alpha1: type[FakeConfig]) -> None:
-    cfg = Container([FakeConfig(debug=True, machine=FakeMachine())])
-    assert cfg.validate("metal") == ["debug is enabled"]
-    with pytest.raises(ValidationError) as exc:
-        cfg.validate("metal", strict=True)
-    assert exc.value.errors == ["warning: debug is enabled"]
+def test_validate_warnings_and_strict() -> None:
+    cfg = _generated()
+    cfg.v1alpha1().machine_config.machine_type = "join"  # type: ignore[union-attr]
+    warning = 'use "worker" instead of "join" for machine type'
+    assert cfg.validate("container") == [warning]
+    with pytest.raises(ValidationError, match=f"warning: {warning}"):
+        cfg.validate("container", strict=True)
 
 
 def test_validate_reports_conflicts_after_mutation(fake_v1alpha1: type[FakeConfig]) -> None:
@@ -77,15 +89,16 @@ def test_validate_reports_conflicts_after_mutation(fake_v1alpha1: type[FakeConfi
         cfg.validate()
 
 
-def test_v1alpha1_conflict_hook(fake_v1alpha1: type[FakeConfig]) -> None:
+def test_v1alpha1_conflict_hook() -> None:
     class Hooked(PyTestBondConfig):
         def v1alpha1_conflict(self, cfg: object) -> str | None:
             return "bond conflicts with .machine.network"
 
-    cfg = Container([FakeConfig(machine=FakeMachine()), Hooked(name="b")])
+    cfg = _generated()
+    cfg.append(Hooked(name="b"))
     with pytest.raises(ValidationError, match="bond conflicts"):
-        cfg.validate()
-    Container([Hooked(name="b")]).validate()
+        cfg.validate("container")
+    Container([Hooked(name="b")]).validate("metal")
 
 
 def test_redacted_is_a_copy() -> None:

@@ -82,6 +82,6 @@ class ConfigBundle:
             return self.worker
         raise ConfigError(f"unexpected machine type {machine_type}")
 
-    def serialize(self, machine_type: str, with_docs: bool = False) -> bytes:
-        """The YAML bytes ``gen config`` writes for ``machine_type``."""
-        return self.config(machine_type).encode(with_docs).encode()
+    def serialize(self, machine_type: str, with_docs: bool = False, with_examples: bool = False) -> bytes:
+        """The YAML bytes ``gen config`` writes for ``machine_type`` (``--with-docs``/``--with-examples``)."""
+        return self.config(machine_type).encode(with_docs, with_examples).encode()

@@ -152,8 +152,9 @@ def validate_documents(
                 errors.append(f"{_doc_id(doc)}: {text}")
     if legacy is not None:
         for doc in others:
-            hook = getattr(doc, "v1alpha1_conflict_validate", None)
-            if callable(hook):
-                errors.extend(hook(legacy))  # multierror.Append flattens these
+            hook = getattr(doc, "v1alpha1_conflict", None)
+            conflict = hook(legacy) if callable(hook) else None
+            if isinstance(conflict, str) and conflict:
+                errors.append(conflict)
     errors.extend(validate_container(docs, runtime_mode))
     return warnings, errors

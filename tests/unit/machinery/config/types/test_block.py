@@ -26,6 +26,7 @@ from ._group_roundtrip import (
     decode_doc,
     encode_doc,
     fixture_names,
+    fixture_round_trip_test,
     fixture_text,
     group_kinds,
     stability_labels,
@@ -57,10 +58,7 @@ def test_every_kind_is_registered() -> None:
     }
 
 
-@pytest.mark.parametrize("name", ROUND_TRIP)
-def test_fixture_round_trips_byte_for_byte(name: str) -> None:
-    text = fixture_text("block", name)
-    assert encode_doc(decode_doc(text, KINDS)) == text
+test_fixture_round_trips_byte_for_byte = fixture_round_trip_test("block", KINDS, names=ROUND_TRIP)
 
 
 @pytest.mark.parametrize("name", ROUND_TRIP)

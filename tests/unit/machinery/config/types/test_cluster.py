@@ -19,8 +19,7 @@ from ._group_roundtrip import (
     fixture_names,
     fixture_text,
     group_kinds,
-    stability_labels,
-    stability_text,
+    stability_round_trip_test,
 )
 
 pytestmark = pytest.mark.unit
@@ -40,12 +39,7 @@ def test_fixture_round_trips_byte_for_byte(name: str) -> None:
         assert doc.validate("metal") == ([], [])
 
 
-@pytest.mark.parametrize("label", stability_labels({"DiscoveryServiceConfig", "DiscoveryIdentityConfig"}))
-def test_stability_documents_round_trip(label: str) -> None:
-    text = stability_text(label)
-    doc = decode_doc(text, KINDS)
-    assert encode_doc(doc) == text
-    assert doc.validate("metal") == ([], [])
+test_stability_documents_round_trip = stability_round_trip_test(KINDS, valid=True)
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,9 @@ from cryptography.x509.oid import NameOID
 
 from pytalos.machinery.config.schema import merge_structs
 from pytalos.machinery.config.types import cri as _group
+from pytalos.machinery.config.types.common.labels import validate_qualified_name
+from pytalos.machinery.config.types.common.pem import assert_valid_pem, has_parseable_certificate
+from pytalos.machinery.config.types.common.url import URL
 from pytalos.machinery.config.types.cri import (
     CertificateAndKey,
     CRIBaseRuntimeSpecConfigV1Alpha1,
@@ -22,19 +25,16 @@ from pytalos.machinery.config.types.cri import (
     RegistryMirrorConfigV1Alpha1,
     RegistryTLSConfigV1Alpha1,
 )
-from pytalos.machinery.config.types.cri.labels import validate_qualified_name
 from pytalos.machinery.config.types.cri.oci_spec import check_runtime_spec
-from pytalos.machinery.config.types.cri.pem import assert_valid_pem, has_parseable_certificate
-from pytalos.machinery.config.types.runtime.codecs import URL
 
 from ._group_roundtrip import (
     decode_doc,
     encode_doc,
     fixture_names,
+    fixture_round_trip_test,
     fixture_text,
     group_kinds,
-    stability_labels,
-    stability_text,
+    stability_round_trip_test,
 )
 
 pytestmark = pytest.mark.unit
@@ -42,10 +42,8 @@ pytestmark = pytest.mark.unit
 KINDS = group_kinds(_group)
 
 
-@pytest.mark.parametrize("name", fixture_names("cri"))
-def test_fixture_round_trip(name: str) -> None:
-    text = fixture_text("cri", name)
-    assert encode_doc(decode_doc(text, KINDS)) == text
+test_fixture_round_trip = fixture_round_trip_test("cri", KINDS)
+test_stability_documents_round_trip = stability_round_trip_test(KINDS)
 
 
 def test_every_cri_kind_has_a_fixture() -> None:
@@ -53,12 +51,6 @@ def test_every_cri_kind_has_a_fixture() -> None:
     if not names:
         pytest.skip("../shared is not present")
     assert {decode_doc(fixture_text("cri", n), KINDS).kind for n in names} == set(KINDS)
-
-
-@pytest.mark.parametrize("label", stability_labels(set(KINDS)))
-def test_stability_documents_round_trip(label: str) -> None:
-    text = stability_text(label)
-    assert encode_doc(decode_doc(text, KINDS)) == text
 
 
 def test_mirror_fixture_content() -> None:

@@ -10,11 +10,14 @@ import pytest
 
 from pytalos.machinery.config.document import _REGISTRY, Document
 from pytalos.machinery.config.errors import DecodeError
-from pytalos.machinery.config.schema import Struct, decode_struct, encode_struct, merge_structs
+from pytalos.machinery.config.schema import Struct, merge_structs
 from pytalos.machinery.config.types import k8s
 from pytalos.machinery.config.types.meta import Args, Unstructured
-from pytalos.machinery.yamlx import Mapping, Scalar, emit, parse_document
+from pytalos.machinery.yamlx import Mapping, Scalar, parse_document
 from tests._shared import config_testdata
+
+from ._group_roundtrip import decode_doc, group_kinds
+from ._group_roundtrip import encode_doc as encode
 
 pytestmark = pytest.mark.unit
 
@@ -60,18 +63,11 @@ def _fixture_names(redacted: bool) -> list[str]:
     return names or ["<missing>"]
 
 
+GROUP_KINDS = group_kinds(k8s)
+
+
 def decode(text: str) -> Document:
-    node = parse_document(text)
-    assert isinstance(node, Mapping)
-    kind_node = node.get("kind")
-    assert isinstance(kind_node, Scalar)
-    cls = getattr(k8s, f"{kind_node.value}V1Alpha1")
-    assert isinstance(cls, type) and issubclass(cls, Document)
-    return decode_struct(cls, node)
-
-
-def encode(doc: Document) -> str:
-    return emit(encode_struct(doc))
+    return decode_doc(text, GROUP_KINDS)
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

@@ -9,7 +9,7 @@ import pytest
 from pytalos.machinery.config.document import Document
 from pytalos.machinery.config.schema import decode_struct
 from pytalos.machinery.config.types import k8s
-from pytalos.machinery.config.types.k8s.labels import (
+from pytalos.machinery.config.types.common.labels import (
     validate_annotations,
     validate_labels,
     validate_qualified_name,
@@ -317,7 +317,7 @@ def test_valid_pki_documents() -> None:
 
 
 def test_label_helpers() -> None:
-    assert validate_qualified_name("example.com/name") == ""
+    assert validate_qualified_name("example.com/name") is None
     assert validate_qualified_name("/name") == 'prefix cannot be empty: "/name"'
     assert validate_qualified_name("a/b/c") == 'invalid format: too many slashes: "a/b/c"'
     assert validate_qualified_name("Bad_Prefix/x") == (
@@ -328,7 +328,7 @@ def test_label_helpers() -> None:
     assert validate_annotations({"a": "x" * (256 * 1024)}).endswith(
         "total annotation size exceeds limit of 262144 bytes\n\n"
     )
-    assert validate_taints({"a": "NoSchedule", "b": "v:NoExecute"}) == ""
+    assert validate_taints({"a": "NoSchedule", "b": "v:NoExecute"}) is None
     assert validate_taints({"a": "bad value:NoSchedule"}) == (
         '1 error occurred:\n\t* label value "bad value" is invalid\n\n'
     )

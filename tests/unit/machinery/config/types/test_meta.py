@@ -8,18 +8,10 @@ from pathlib import Path
 import pytest
 
 from pytalos.machinery.config.errors import DecodeError
-from pytalos.machinery.config.types.meta import (
-    URL,
-    Addr,
-    AddrPort,
-    Args,
-    CertificateAndKey,
-    Prefix,
-    Unstructured,
-    assert_valid_pem,
-    replace_if_set,
-    url_parse_error,
-)
+from pytalos.machinery.config.types.common.netaddr import Addr, AddrPort, Prefix
+from pytalos.machinery.config.types.common.pem import CertificateAndKey, assert_valid_pem
+from pytalos.machinery.config.types.common.url import URL, url_parse_error
+from pytalos.machinery.config.types.meta import Args, Unstructured, replace_if_set
 from pytalos.machinery.crypto.x509 import KeyAlgorithm, new_self_signed_ca
 from pytalos.machinery.yamlx import Mapping, Node, emit, parse_document
 from tests._shared import config_testdata
@@ -171,13 +163,17 @@ def test_unstructured_merge_is_deep_and_replace_helper_replaces() -> None:
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ("https://example.com:6443/", ""),
+        ("https://example.com:6443/", None),
         ("://x", 'parse "://x": missing protocol scheme'),
         ("1a:b/c", 'parse "1a:b/c": first path segment in URL cannot contain colon'),
-        ("http://a\nb", 'parse "http://a\nb": net/url: invalid control character in URL'),
+        ("http://a\nb", 'parse "http://a\\nb": net/url: invalid control character in URL'),
+        ("http://[::1/x", "parse \"http://[::1/x\": missing ']' in host"),
+        ("http://h:8a/", 'parse "http://h:8a/": invalid port ":8a" after host'),
+        ("http://h/%zz", 'parse "http://h/%zz": invalid URL escape "%zz"'),
+        ("a?b:c", None),
     ],
 )
-def test_url_parse_errors(text: str, error: str) -> None:
+def test_url_parse_errors(text: str, error: str | None) -> None:
     assert url_parse_error(text) == error
 
 
@@ -194,7 +190,7 @@ def test_url_codec() -> None:
     [("10.244.0.0/16", True), ("10.0.0.1/8", False), ("fd00::/64", True), ("2001:DB8::1/128", True)],
 )
 def test_prefix_keeps_host_bits(text: str, masked: bool) -> None:
-    prefix = Prefix.of(text)
+    prefix = Prefix.parse(text)
     assert prefix.is_masked() is masked
     assert str(prefix) == text.lower()
 
@@ -203,7 +199,8 @@ def test_prefix_keeps_host_bits(text: str, masked: bool) -> None:
     ("text", "message"),
     [
         ("10.0.0.0", "no '/'"),
-        ("10.0.0.0/33", 'bad bits after slash: "33"'),
+        ("10.0.0.0/33", "prefix length out of range"),
+        ("10.0.0.0/08", 'bad bits after slash: "08"'),
         ("nope/8", 'ParseAddr("nope"): unable to parse IP'),
     ],
 )
@@ -214,9 +211,9 @@ def test_prefix_errors(text: str, message: str) -> None:
 
 def test_addr_and_addrport() -> None:
     text = "a: 10.0.0.1\nb: '[::1]:80'\nc: '::1:80'\n"
-    assert str(Addr.decode(_value(text, 0), "a").value) == "10.0.0.1"
-    assert AddrPort.decode(_value(text, 1), "b").text == "[::1]:80"
-    with pytest.raises(DecodeError, match="invalid AddrPort"):
+    assert str(Addr.decode(_value(text, 0), "a")) == "10.0.0.1"
+    assert str(AddrPort.decode(_value(text, 1), "b")) == "[::1]:80"
+    with pytest.raises(DecodeError, match="IPv6 addresses must be surrounded by square brackets"):
         AddrPort.decode(_value(text, 2), "c")
 
 
@@ -225,7 +222,7 @@ KEY_PEM = "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"
 
 
 def test_assert_valid_pem() -> None:
-    assert assert_valid_pem(CERT_PEM + CERT_PEM, "CERTIFICATE") == ""
+    assert assert_valid_pem(CERT_PEM + CERT_PEM, "CERTIFICATE") is None
     assert assert_valid_pem("garbage") == "no PEM blocks found"
     assert assert_valid_pem("-----BEGIN CERTIFICATE-----\nMIIC0DCC\nAbc\n-----END CERTIFICATE-----") == (
         "no PEM blocks found"
@@ -238,11 +235,11 @@ def test_assert_valid_pem() -> None:
 def test_certificate_and_key_validate() -> None:
     ca = new_self_signed_ca(algorithm=KeyAlgorithm.ECDSA)
     good = CertificateAndKey(cert=ca.crt.decode(), key=ca.key.decode())
-    assert good.validate(True) == ""
+    assert good.validate(True) is None
     assert CertificateAndKey(key="k").validate(False) == "certificate is required"
     assert CertificateAndKey(cert="c").validate(False) == "key is required"
     assert CertificateAndKey(cert="c", key="k").validate(False) == "certificate: no PEM blocks found"
     assert CertificateAndKey(cert=CERT_PEM, key="k").validate(False) == "key: no PEM blocks found"
-    assert CertificateAndKey(cert=CERT_PEM, key=KEY_PEM).validate(False) == ""
+    assert CertificateAndKey(cert=CERT_PEM, key=KEY_PEM).validate(False) is None
     assert CertificateAndKey(cert=CERT_PEM, key=KEY_PEM).validate(True).startswith("certificate is invalid: ")
     assert CertificateAndKey(cert=good.cert, key=KEY_PEM).validate(True).startswith("key is invalid: ")

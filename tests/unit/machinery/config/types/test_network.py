@@ -11,8 +11,11 @@ from pytalos.machinery.config.document import Document, lookup
 from pytalos.machinery.config.errors import DecodeError
 from pytalos.machinery.config.schema import decode_struct, encode_struct, merge_structs
 from pytalos.machinery.config.types import network as net
-from pytalos.machinery.yamlx import Mapping, Scalar, emit, parse_document, parse_documents
+from pytalos.machinery.yamlx import Mapping, Scalar, emit, parse_documents
 from tests._shared import config_testdata
+
+from ._group_roundtrip import decode_doc, fixture_text, group_kinds
+from ._group_roundtrip import encode_doc as encode
 
 pytestmark = pytest.mark.unit
 
@@ -55,22 +58,15 @@ STABILITY_FILES = [
 ]
 
 
+KINDS = group_kinds(net)
+
+
 def decode(text: str) -> Document:
-    node = parse_document(text)
-    assert isinstance(node, Mapping)
-    kind = node.get("kind")
-    assert isinstance(kind, Scalar)
-    cls = lookup("v1alpha1", kind.value)
-    assert cls is not None, f"kind {kind.value} is not registered"
-    return decode_struct(cls, node)
-
-
-def encode(doc: Document) -> str:
-    return emit(encode_struct(doc))
+    return decode_doc(text, KINDS)
 
 
 def fixture(name: str) -> str:
-    return config_testdata("types", "network", "testdata", name).read_text()
+    return fixture_text("network", name)
 
 
 @pytest.mark.parametrize("name", NETWORK_FIXTURES)

@@ -15,7 +15,7 @@ from pytalos.machinery.config.types.security import (
     merge_rules,
 )
 
-from ._group_roundtrip import decode_doc, encode_doc, fixture_names, fixture_text, group_kinds
+from ._group_roundtrip import decode_doc, fixture_round_trip_test, fixture_text, group_kinds
 
 pytestmark = pytest.mark.unit
 
@@ -24,10 +24,7 @@ KINDS = group_kinds(_group)
 Rule = ImageVerificationRuleV1Alpha1
 
 
-@pytest.mark.parametrize("name", fixture_names("security"))
-def test_fixture_round_trip(name: str) -> None:
-    text = fixture_text("security", name)
-    assert encode_doc(decode_doc(text, KINDS)) == text
+test_fixture_round_trip = fixture_round_trip_test("security", KINDS)
 
 
 def test_image_verification_fixture_is_valid() -> None:

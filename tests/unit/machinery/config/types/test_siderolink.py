@@ -8,7 +8,7 @@ from pytalos.machinery.config.types import siderolink
 from pytalos.machinery.config.types.cluster import URL
 from pytalos.machinery.config.types.siderolink import ConfigV1Alpha1, SideroLinkConfigV1Alpha1
 
-from ._group_roundtrip import decode_doc, encode_doc, fixture_names, fixture_text, group_kinds
+from ._group_roundtrip import decode_doc, fixture_round_trip_test, fixture_text, group_kinds
 
 pytestmark = pytest.mark.unit
 
@@ -20,12 +20,7 @@ def test_kind_is_registered() -> None:
     assert SideroLinkConfigV1Alpha1 is ConfigV1Alpha1
 
 
-@pytest.mark.parametrize("name", fixture_names("siderolink"))
-def test_fixture_round_trips_byte_for_byte(name: str) -> None:
-    text = fixture_text("siderolink", name)
-    doc = decode_doc(text, KINDS)
-    assert encode_doc(doc) == text
-    assert doc.validate("metal") == ([], [])
+test_fixture_round_trips_byte_for_byte = fixture_round_trip_test("siderolink", KINDS, valid=True)
 
 
 def test_redact_replaces_join_token() -> None:

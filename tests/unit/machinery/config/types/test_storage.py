@@ -17,7 +17,7 @@ from pytalos.machinery.config.types.storage import (
     RAIDArrayConfigV1Alpha1,
 )
 
-from ._group_roundtrip import decode_doc, encode_doc, fixture_names, fixture_text, group_kinds
+from ._group_roundtrip import decode_doc, encode_doc, fixture_round_trip_test, fixture_text, group_kinds
 
 pytestmark = pytest.mark.unit
 
@@ -29,12 +29,7 @@ def test_every_kind_is_registered() -> None:
     assert set(KINDS) == {"LVMLogicalVolumeConfig", "LVMVolumeGroupConfig", "RAIDArrayConfig"}
 
 
-@pytest.mark.parametrize("name", fixture_names("storage"))
-def test_fixture_round_trips_byte_for_byte(name: str) -> None:
-    text = fixture_text("storage", name)
-    doc = decode_doc(text, KINDS)
-    assert encode_doc(doc) == text
-    assert doc.validate("metal") == ([], [])
+test_fixture_round_trips_byte_for_byte = fixture_round_trip_test("storage", KINDS, valid=True)
 
 
 def test_metadata_enum_and_zero_value() -> None:

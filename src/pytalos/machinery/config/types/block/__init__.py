@@ -7,7 +7,7 @@ FilesystemScrubConfig with the document registry.
 
 from __future__ import annotations
 
-from .cel import CELSyntaxError, Expression, check_syntax
+from ..common.cel import CELSyntaxError, Expression, check_syntax
 from .encryption import (
     EncryptionKey,
     EncryptionKeyKMS,
@@ -17,7 +17,7 @@ from .encryption import (
     EncryptionKeyTPMOptions,
     EncryptionSpec,
 )
-from .enums import EncryptionProviderType, FilesystemType, SetVolumeType, TextEnum, VolumeType
+from .enums import EncryptionProviderType, FilesystemType, SetVolumeType, VolumeType
 from .foreign_volumes import (
     ExistingMountSpec,
     ExistingVolumeConfigV1Alpha1,
@@ -74,7 +74,6 @@ __all__ = [
     "Size",
     "SwapVolumeConfigV1Alpha1",
     "SystemVolumeFilesystemSpec",
-    "TextEnum",
     "TrimConfig",
     "UserMountSpec",
     "UserVolumeConfigV1Alpha1",

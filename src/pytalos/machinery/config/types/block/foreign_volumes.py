@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
-from .cel import Expression
+from ..common.cel import Expression
 from .enums import FilesystemType, NFSLocking, NFSRecovery, NFSSecurity, NFSTransport, NFSVersion
 from .specs import ScrubConfig, TrimConfig, name_errors, validate_trim_scrub
 from .user_volumes import PARTITION_LABEL_LENGTH

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ...codecs import Duration
 from ...schema import Struct, yfield
-from .cel import Expression
+from ..common.cel import Expression
 from .enums import FilesystemType
 from .sizes import ByteSize, Size, ibytes
 

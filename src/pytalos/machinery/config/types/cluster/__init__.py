@@ -3,12 +3,12 @@ package registers DiscoveryServiceConfig and DiscoveryIdentityConfig."""
 
 from __future__ import annotations
 
+from ..common.url import URL
 from .discovery import (
     DiscoveryIdentityConfigV1Alpha1,
     DiscoveryServiceConfigV1Alpha1,
     validate_base64_with_len,
 )
-from .url import URL
 
 __all__ = [
     "URL",

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
-from .url import URL
+from ..common.url import URL
 
 CLUSTER_SECRET_SIZE = 32
 """Decoded length of the cluster secret (Talos ``constants.DefaultClusterSecretSize``)."""

@@ -6,12 +6,13 @@ Importing the package registers every kind with the document registry.
 
 from __future__ import annotations
 
+from ..common.pem import CertificateAndKey
 from .base_runtime_spec import CRIBaseRuntimeSpecConfigV1Alpha1
 from .customization import CRICustomizationConfigV1Alpha1
 from .image_cache import ImageCacheConfigV1Alpha1, LocalImageCacheConfig
 from .registry_auth import RegistryAuthConfigV1Alpha1
 from .registry_mirror import RegistryEndpoint, RegistryMirrorConfigV1Alpha1
-from .registry_tls import CertificateAndKey, RegistryTLSConfigV1Alpha1
+from .registry_tls import RegistryTLSConfigV1Alpha1
 
 __all__ = [
     "CRIBaseRuntimeSpecConfigV1Alpha1",

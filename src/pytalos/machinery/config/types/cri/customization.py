@@ -11,8 +11,8 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
-from ..runtime.gofmt import go_quote
-from .labels import validate_qualified_name
+from ..common.gofmt import go_quote
+from ..common.labels import validate_qualified_name
 
 LEGACY_CRI_CUSTOMIZATION_CONFIG_NAME = "customization"
 

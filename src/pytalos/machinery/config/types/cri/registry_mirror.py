@@ -11,8 +11,9 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
-from ..runtime.codecs import URL, GoURLError
-from ..runtime.gofmt import go_quote
+from ..common.gofmt import go_quote
+from ..common.neturl import GoURLError
+from ..common.url import URL
 
 
 @dataclass

@@ -10,30 +10,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
-from ...schema import Struct, yfield
-from .pem import PEM_TYPE_CERTIFICATE, assert_valid_pem, has_parseable_certificate
-
-
-@dataclass
-class CertificateAndKey(Struct):
-    """Go ``meta.CertificateAndKey``: a PEM certificate and private key pair."""
-
-    cert: str = yfield("cert", omitempty=True, doc="PEM-encoded certificate.")
-    key: str = yfield("key", omitempty=True, doc="PEM-encoded private key.")
-
-    def validate(self) -> str | None:
-        """Go ``CertificateAndKey.Validate(false)``: both halves present and holding PEM blocks."""
-        if not self.cert:
-            return "certificate is required"
-        if not self.key:
-            return "key is required"
-        err = assert_valid_pem(self.cert, PEM_TYPE_CERTIFICATE)
-        if err:
-            return f"certificate: {err}"
-        err = assert_valid_pem(self.key)
-        if err:
-            return f"key: {err}"
-        return None
+from ...schema import yfield
+from ..common.pem import CertificateAndKey, has_parseable_certificate
 
 
 @register

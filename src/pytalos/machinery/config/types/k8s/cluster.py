@@ -8,41 +8,16 @@ document, with the same checks Talos applies (endpoint URL shape, dual-stack sub
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 from ....role import ALL as ALL_ROLES
 from ...document import Document, register
 from ...schema import yfield
-from ..meta import URL, Prefix, Unstructured, url_parse_error
+from ..common.netaddr import Prefix
+from ..common.url import URL, validate_endpoint_uri
+from ..meta import Unstructured
 from .common import ResourcesConfig
-
-
-def validate_endpoint_uri(endpoint: str) -> str:
-    """siderolabs/net ``ValidateEndpointURI``: "" when ``endpoint`` is a usable https?://host[:port]."""
-    err = url_parse_error(endpoint)
-    if err:
-        return err
-    match = re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://([^/?#]*)", endpoint)
-    host = match.group(1).rpartition("@")[2] if match else ""
-    if host.count(":") > 2 and ("[" not in host or "]" not in host):
-        return "IPv6 addresses MUST be enclosed by square brackets"
-    if host.startswith("["):
-        hostname, _, rest = host[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else ""
-    else:
-        hostname, sep, port = host.rpartition(":")
-        if not sep or not port.isdigit():
-            hostname, port = host, ""
-    if not hostname:
-        return "hostname must not be blank"
-    if port:
-        if not port.isdigit():
-            return "port number must be numeric"
-        if not 1 <= int(port) <= 65535:
-            return "port number must be between 1 and 65535"
-    return ""
 
 
 @register
@@ -78,15 +53,15 @@ def _validate_subnets(subnets: list[Prefix], min_size: int) -> str:
         return "at most two subnets can be specified for dual-stack clusters"
     ipv4 = ipv6 = 0
     for subnet in subnets:
-        if subnet.value is None:
-            return f"invalid subnet: {subnet}"
+        if subnet.addr is None:
+            return "invalid subnet: invalid Prefix"  # Go prints a zero netip.Prefix like this
         if not subnet.is_masked():
             return f"invalid subnet: {subnet} is not a valid CIDR"
-        if subnet.value.version == 4:
+        if subnet.addr.version == 4:
             ipv4 += 1
         else:
             ipv6 += 1
-        if subnet.value.max_prefixlen - subnet.value.network.prefixlen < min_size:
+        if subnet.addr.max_prefixlen - subnet.bits < min_size:
             return f"invalid subnet: {subnet} is too small, it must be at least /{min_size} IPs"
     if ipv4 > 1 or ipv6 > 1:
         return "at most one IPv4 and one IPv6 subnet can be specified for dual-stack clusters"

@@ -1,8 +1,7 @@
 """Pieces shared by the Kubernetes documents (Talos ``types/k8s/common.go``).
 
 Several component documents (kube-apiserver, controller-manager, scheduler, kube-proxy, Flannel)
-carry the same pod ``resources`` block and report nested validation failures the way Talos does
-(a wrapped multierror), so both live here once.
+carry the same pod ``resources`` block, so it lives here once.
 """
 
 from __future__ import annotations
@@ -13,13 +12,6 @@ from ...schema import Struct, yfield
 from ..meta import Unstructured
 
 _SUPPORTED_RESOURCES = ("memory", "cpu")
-
-
-def multierror_text(errors: list[str]) -> str:
-    """How hashicorp ``multierror`` prints several errors (Talos wraps these with ``%w``)."""
-    noun = "error" if len(errors) == 1 else "errors"
-    body = "".join(f"\t* {e}\n" for e in errors)
-    return f"{len(errors)} {noun} occurred:\n{body}\n"
 
 
 @dataclass

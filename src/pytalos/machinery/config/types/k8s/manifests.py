@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
-from ..meta import URL
+from ..common.url import URL
 from .node import _validate_name
 
 

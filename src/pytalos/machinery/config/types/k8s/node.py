@@ -13,9 +13,9 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ..common.labels import validate_annotations, validate_dns1123_subdomain, validate_labels, validate_taints
 from ..meta import Unstructured, replace_if_set
 from .cluster import parse_subnet_or_address
-from .labels import validate_annotations, validate_dns1123_subdomain, validate_labels, validate_taints
 
 
 @dataclass

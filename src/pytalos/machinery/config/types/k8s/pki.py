@@ -13,7 +13,8 @@ from typing import ClassVar
 from ....crypto.x509 import PEMEncodedKey, X509Error
 from ...document import Document, register
 from ...schema import Struct, yfield
-from ..meta import PEM_TYPE_CERTIFICATE, URL, CertificateAndKey, assert_valid_pem
+from ..common.pem import PEM_TYPE_CERTIFICATE, CertificateAndKey, assert_valid_pem
+from ..common.url import URL
 
 
 def _validate_ca(issuing: CertificateAndKey | None, accepted: list[str], required: bool) -> list[str]:

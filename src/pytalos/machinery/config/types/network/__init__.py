@@ -6,6 +6,9 @@ the field types they use are re-exported here for callers (network controllers, 
 
 from __future__ import annotations
 
+from ..common.enums import GoEnum
+from ..common.netaddr import Addr, AddrPort, HardwareAddr, Prefix
+from ..common.url import URL
 from .bgp import BGPBFDConfig, BGPImportRoute, BGPInstanceConfigV1Alpha1, BGPNeighborConfig
 from .bond import BondConfigV1Alpha1
 from .dhcp import DHCPv4ConfigV1Alpha1, DHCPv6ConfigV1Alpha1
@@ -21,7 +24,6 @@ from .enums import (
     DefaultAction,
     DNSProtocol,
     FailOverMAC,
-    GoEnum,
     LACPRate,
     PrimaryReselect,
     Protocol,
@@ -53,7 +55,6 @@ from .logical_links import (
     VLANConfigV1Alpha1,
     VRFConfigV1Alpha1,
 )
-from .netaddr import URL, Addr, AddrPort, HardwareAddr, Prefix
 from .port_range import PortRange, validate_port_ranges
 from .probe import CommonProbeConfig, HTTPProbeConfigV1Alpha1, TCPProbeConfigV1Alpha1
 from .routing import BlackholeRouteConfigV1Alpha1, RoutingRuleConfigV1Alpha1

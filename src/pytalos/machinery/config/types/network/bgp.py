@@ -13,7 +13,7 @@ from typing import ClassVar
 from ...codecs import Duration
 from ...document import Document, register
 from ...schema import Struct, yfield
-from .netaddr import Addr, Prefix
+from ..common.netaddr import Addr, Prefix
 
 
 @dataclass

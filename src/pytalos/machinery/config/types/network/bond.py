@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
+from ..common.netaddr import Addr, HardwareAddr
 from .enums import (
     ADLACPActive,
     ADSelect,
@@ -24,7 +25,6 @@ from .enums import (
     PrimaryReselect,
 )
 from .link import CommonLinkConfig, conflicting_link_kinds, name_required
-from .netaddr import Addr, HardwareAddr
 
 
 @register

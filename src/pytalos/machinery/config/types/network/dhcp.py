@@ -11,8 +11,8 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
+from ..common.netaddr import HardwareAddr
 from .enums import ClientIdentifier
-from .netaddr import HardwareAddr
 
 _DUID = 2  # ClientIdentifier "duid"
 

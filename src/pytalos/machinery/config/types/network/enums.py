@@ -2,72 +2,13 @@
 
 In Go these are small integers that marshal to their names (``802.3ad``, ``DoT``, ``main``…). The
 integer matters for Go's semantics (the zero value is omitted by ``omitempty``; ``auto: off`` is
-zero), the name for the YAML text, so each enum is a codec holding the integer and writing the
-name. Parsing accepts the exact name or its lower-case form, like the enumer-generated Go code.
+zero), the name for the YAML text; the shared :class:`..common.enums.GoEnum` codec handles both,
+so each enum here only lists its names.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar, TypeVar
-
-from ....yamlx import Node, Scalar, Style
-from ...errors import DecodeError
-from ...schema import Codec
-
-E = TypeVar("E", bound="GoEnum")
-
-
-@dataclass
-class GoEnum(Codec):
-    """Base of the enum codecs: subclasses set ``NAMES`` (value → name) and ``TYPE_NAME``."""
-
-    value: int = 0
-
-    NAMES: ClassVar[dict[int, str]] = {}
-    TYPE_NAME: ClassVar[str] = "Enum"
-    # a plain Go integer type: no IsZero(), so a non-nil pointer to it is always written
-    ZEROER: ClassVar[bool] = False
-
-    @classmethod
-    def parse(cls: type[E], text: str) -> E:
-        """Parse a name (exact or lower-case); ValueError with enumer's message otherwise."""
-        for value, name in cls.NAMES.items():
-            if name == text:
-                return cls(value)
-        lower = text.lower()
-        for value, name in cls.NAMES.items():
-            if name.lower() == lower:
-                return cls(value)
-        raise ValueError(f"{text} does not belong to {cls.TYPE_NAME} values")
-
-    @classmethod
-    def of(cls: type[E], text: str) -> E:
-        return cls.parse(text)
-
-    @classmethod
-    def decode(cls: type[E], node: Node, path: str) -> E:
-        if not isinstance(node, Scalar):
-            raise DecodeError(path, node.line, f"expected one of {', '.join(cls.NAMES.values())}")
-        if node.plain and node.value in ("", "~", "null", "Null", "NULL") and node.tag != "!!str":
-            return cls()
-        try:
-            return cls.parse(node.value)
-        except ValueError as exc:
-            raise DecodeError(path, node.line, str(exc)) from None
-
-    def encode(self) -> Node:
-        return Scalar(str(self), "!!str", Style.ANY)
-
-    def is_zero(self) -> bool:
-        return self.value == 0
-
-    @property
-    def name(self) -> str:
-        return str(self)
-
-    def __str__(self) -> str:
-        return self.NAMES.get(self.value, f"{self.TYPE_NAME}({self.value})")
+from ..common.enums import GoEnum
 
 
 class AutoHostnameKind(GoEnum):

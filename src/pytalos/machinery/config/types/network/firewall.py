@@ -12,8 +12,8 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ..common.netaddr import Prefix
 from .enums import DefaultAction, Protocol
-from .netaddr import Prefix
 from .port_range import PortRange, validate_port_ranges
 
 

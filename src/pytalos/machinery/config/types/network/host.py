@@ -13,8 +13,8 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, is_zero, yfield
+from ..common.netaddr import Addr
 from .enums import AutoHostnameKind, DNSProtocol
-from .netaddr import Addr
 
 _AUTO_OFF, _AUTO_STABLE = 0, 2
 

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
-from .netaddr import AddrPort, Prefix
+from ..common.netaddr import AddrPort, Prefix
 
 KUBESPAN_LINK_MINIMUM_MTU = 1280
 """Smallest KubeSpan link MTU Talos accepts (the IPv6 minimum)."""

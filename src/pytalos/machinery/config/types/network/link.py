@@ -12,8 +12,8 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ..common.netaddr import Addr, Prefix
 from .enums import RoutingTable
-from .netaddr import Addr, Prefix
 
 
 @dataclass

@@ -13,9 +13,9 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ..common.netaddr import HardwareAddr
 from .enums import RoutingTable, VLANProtocol
 from .link import CommonLinkConfig, conflicting_link_kinds, name_required
-from .netaddr import HardwareAddr
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import ClassVar
 from ...codecs import Duration
 from ...document import Document, register
 from ...schema import Struct, yfield
-from .netaddr import URL
+from ..common.url import URL
 
 
 @dataclass
@@ -77,11 +77,10 @@ class HTTPProbeConfigV1Alpha1(Document):
         if not self.url.text:
             errors.append("HTTP probe URL is required")
         else:
-            parts = self.url.parts
-            scheme = parts.scheme.lower()
+            scheme = self.url.scheme
             if scheme not in ("http", "https"):
                 errors.append(f'HTTP probe URL scheme must be http or https, got "{scheme}"')
-            elif not parts.hostname:
+            elif not self.url.hostname:
                 errors.append("HTTP probe URL must be an absolute http or https URL with a non-empty host")
         if self.timeout.nanoseconds < 0:
             errors.append(f"HTTP probe timeout cannot be negative: {self.timeout}")

@@ -13,8 +13,8 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
+from ..common.netaddr import Prefix, parse_prefix
 from .enums import RoutingRuleAction, RoutingTable
-from .netaddr import Prefix, parse_prefix
 
 # local, KubeSpan, main, default (Talos constants)
 RESERVED_RULE_PRIORITIES = (0, 32500, 32766, 32767)

@@ -14,8 +14,8 @@ from typing import ClassVar
 from ...codecs import Duration
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ..common.netaddr import AddrPort, Prefix
 from .link import CommonLinkConfig, conflicting_link_kinds, name_required
-from .netaddr import AddrPort, Prefix
 
 
 @dataclass

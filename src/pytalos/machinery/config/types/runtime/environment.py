@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
-from .gofmt import go_quote
+from ..common.gofmt import go_quote
 
 POSIX1_ENV_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

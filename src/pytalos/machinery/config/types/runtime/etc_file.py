@@ -12,8 +12,8 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
+from ..common.gofmt import go_quote
 from .codecs import FileMode
-from .gofmt import go_quote
 
 DEFAULT_ETC_FILE_MODE = 0o644
 

@@ -11,7 +11,8 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
-from .codecs import URL, GoURLError
+from ..common.neturl import GoURLError
+from ..common.url import URL
 
 
 @register

@@ -1,7 +1,7 @@
 """OOMConfig: the userspace out-of-memory handler's trigger, ranking and sampling interval.
 
-Both expressions are CEL; Talos compiles them during validation. pytalos runs a structural syntax
-check (see :mod:`.cel`) and reports failures with Talos's prefixes.
+Both expressions are CEL; Talos compiles them during validation. pytalos runs a syntax
+check (see :mod:`..common.cel`) and reports failures with Talos's prefixes.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from typing import ClassVar
 from ...codecs import Duration
 from ...document import Document, register
 from ...schema import yfield
-from .cel import check_cel_syntax
-from .codecs import CELExpression
+from ..common.cel import Expression
 
 
 @register
@@ -23,16 +22,16 @@ class OOMV1Alpha1(Document):
 
     KIND: ClassVar[str] = "OOMConfig"
 
-    oom_trigger_expression: CELExpression = yfield(
+    oom_trigger_expression: Expression = yfield(
         "triggerExpression",
         omitempty=True,
-        default_factory=CELExpression,
+        default_factory=Expression,
         doc="Boolean CEL expression deciding when the OOM action fires.",
     )
-    oom_cgroup_ranking_expression: CELExpression = yfield(
+    oom_cgroup_ranking_expression: Expression = yfield(
         "cgroupRankingExpression",
         omitempty=True,
-        default_factory=CELExpression,
+        default_factory=Expression,
         doc="Double CEL expression ranking cgroups; the highest is evicted first.",
     )
     oom_sample_interval: Duration = yfield(
@@ -45,11 +44,11 @@ class OOMV1Alpha1(Document):
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         errors: list[str] = []
         if not self.oom_trigger_expression.is_zero():
-            err = check_cel_syntax(self.oom_trigger_expression.text)
+            err = self.oom_trigger_expression.validate()
             if err:
                 errors.append(f"OOM trigger expression is invalid: {err}")
         if not self.oom_cgroup_ranking_expression.is_zero():
-            err = check_cel_syntax(self.oom_cgroup_ranking_expression.text)
+            err = self.oom_cgroup_ranking_expression.validate()
             if err:
                 errors.append(f"OOM cgroup scoring expression is invalid: {err}")
         if self.oom_sample_interval.nanoseconds < 0:

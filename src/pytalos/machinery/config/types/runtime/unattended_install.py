@@ -11,8 +11,7 @@ from typing import Any, ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
-from .cel import check_cel_syntax
-from .codecs import CELExpression
+from ..common.cel import Expression
 
 
 @dataclass
@@ -26,10 +25,10 @@ class InstallerSpec(Struct):
 class DiskSelectorSpec(Struct):
     """Go ``runtime.DiskSelectorSpec``: a CEL expression matching one disk."""
 
-    match: CELExpression = yfield(
+    match: Expression = yfield(
         "match",
         omitempty=True,
-        default_factory=CELExpression,
+        default_factory=Expression,
         doc="CEL expression matching the install disk.",
     )
 
@@ -45,7 +44,7 @@ class ProvisioningSpec(Struct):
         """Talos's ``ProvisioningSpec.Validate`` (selector required and compilable)."""
         if self.disk_selector.match.is_zero():
             return "provisioning.diskSelector.match is required"
-        err = check_cel_syntax(self.disk_selector.match.text)
+        err = self.disk_selector.match.validate()
         if err:
             return f"provisioning.diskSelector.match: {err}"
         return None

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
-from ..cluster.url import URL
+from ..common.url import URL
 
 
 @register

@@ -13,17 +13,17 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
-from ..block.cel import Expression
-from ..block.enums import TextEnum
 from ..block.sizes import ByteSize, Size
 from ..block.specs import name_errors
+from ..common.cel import Expression
+from ..common.enums import GoEnum, sequential
 
 MAX_LVM_NAME_LENGTH = 63
 
 
-class LVMLogicalVolumeType(TextEnum):
-    NAMES = ("linear", "raid1", "raid0", "raid10")
-    GO_TYPE = "LVMLogicalVolumeType"
+class LVMLogicalVolumeType(GoEnum):
+    NAMES = sequential("linear", "raid1", "raid0", "raid10")
+    TYPE_NAME = "LVMLogicalVolumeType"
 
 
 @dataclass

@@ -11,23 +11,23 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
-from ..block.cel import Expression
-from ..block.enums import TextEnum
 from ..block.specs import name_errors
+from ..common.cel import Expression
+from ..common.enums import GoEnum, sequential
 
 MAX_RAID_ARRAY_NAME_LENGTH = 32
 
 
-class MDLevel(TextEnum):
-    NAMES = ("raid1",)
-    GO_TYPE = "MDLevel"
+class MDLevel(GoEnum):
+    NAMES = sequential("raid1")
+    TYPE_NAME = "MDLevel"
 
 
-class MDMetadata(TextEnum):
+class MDMetadata(GoEnum):
     """MD superblock format; the zero value ``1.0`` is omitted on output, as Talos does."""
 
-    NAMES = ("1.0", "1.2")
-    GO_TYPE = "MDMetadata"
+    NAMES = sequential("1.0", "1.2")
+    TYPE_NAME = "MDMetadata"
 
 
 @dataclass

@@ -47,10 +47,30 @@ class CNIConfig(Struct):
 class ClusterNetworkConfig(Struct):
     """``cluster.network``."""
 
-    cni: CNIConfig | None = yfield("cni", omitempty=True, doc="CNI settings.")
+    cni: CNIConfig | None = yfield(
+        "cni",
+        omitempty=True,
+        doc="CNI settings.",
+        examples=lambda: [
+            (
+                "Deploy your own CNI from manifest URLs.",
+                CNIConfig(cni_name="custom", cni_urls=["https://example.org/cni/install.yaml"]),
+            )
+        ],
+    )
     dns_domain: str = yfield("dnsDomain", doc="Kubernetes DNS domain.")
-    pod_subnet: list[str] = yfield("podSubnets", merge="replace", doc="Pod subnets.")
-    service_subnet: list[str] = yfield("serviceSubnets", merge="replace", doc="Service subnets.")
+    pod_subnet: list[str] = yfield(
+        "podSubnets",
+        merge="replace",
+        doc="Pod subnets.",
+        examples=[("An IPv4 and an IPv6 pod range.", ["10.244.0.0/16", "fd00:10:244::/56"])],
+    )
+    service_subnet: list[str] = yfield(
+        "serviceSubnets",
+        merge="replace",
+        doc="Service subnets.",
+        examples=[("An IPv4 and an IPv6 service range.", ["10.96.0.0/12", "fd00:10:96::/112"])],
+    )
 
 
 @dataclass
@@ -139,7 +159,17 @@ class ClusterConfig(Struct):
     )
     cluster_name: str = yfield("clusterName", omitempty=True, doc="Cluster name.")
     cluster_network: ClusterNetworkConfig | None = yfield(
-        "network", omitempty=True, doc="Cluster networking."
+        "network",
+        omitempty=True,
+        doc="Cluster networking.",
+        examples=lambda: [
+            (
+                "The usual pod and service ranges.",
+                ClusterNetworkConfig(
+                    dns_domain="cluster.local", pod_subnet=["10.244.0.0/16"], service_subnet=["10.96.0.0/12"]
+                ),
+            )
+        ],
     )
     bootstrap_token: str = yfield("token", omitempty=True, doc="Kubernetes bootstrap token.")
     cluster_aescbc_encryption_secret: str = yfield(
@@ -158,11 +188,32 @@ class ClusterConfig(Struct):
     cluster_service_account: PEMEncodedKey | None = yfield(
         "serviceAccount", omitempty=True, doc="Service account signing key."
     )
-    api_server_config: APIServerConfig | None = yfield("apiServer", omitempty=True, doc="kube-apiserver.")
+    api_server_config: APIServerConfig | None = yfield(
+        "apiServer",
+        omitempty=True,
+        doc="kube-apiserver.",
+        examples=lambda: [
+            (
+                "Another name for the API server and more verbose logs.",
+                APIServerConfig(cert_sans=["k8s.example.org"], extra_args_config={"v": "4"}),
+            )
+        ],
+    )
     controller_manager_config: ControllerManagerConfig | None = yfield(
         "controllerManager", omitempty=True, doc="kube-controller-manager."
     )
-    proxy_config: ProxyConfig | None = yfield("proxy", omitempty=True, doc="kube-proxy.")
+    proxy_config: ProxyConfig | None = yfield(
+        "proxy",
+        omitempty=True,
+        doc="kube-proxy.",
+        examples=lambda: [
+            (
+                "IPVS mode, metrics reachable from other hosts.",
+                ProxyConfig(mode_config="ipvs", extra_args_config={"metrics-bind-address": "0.0.0.0:10249"}),
+            ),
+            ("No kube-proxy (the CNI replaces it).", ProxyConfig(disabled=True)),
+        ],
+    )
     scheduler_config: SchedulerConfig | None = yfield("scheduler", omitempty=True, doc="kube-scheduler.")
     cluster_discovery_config: ClusterDiscoveryConfig | None = yfield(
         "discovery", omitempty=True, doc="Member discovery."
@@ -172,12 +223,34 @@ class ClusterConfig(Struct):
     external_cloud_provider_config: ExternalCloudProviderConfig | None = yfield(
         "externalCloudProvider", omitempty=True, doc="External cloud provider."
     )
-    extra_manifests: list[str] = yfield("extraManifests", omitempty=True, doc="Extra manifest URLs.")
+    extra_manifests: list[str] = yfield(
+        "extraManifests",
+        omitempty=True,
+        doc="Extra manifest URLs.",
+        examples=[
+            (
+                "Apply two manifests from a web server.",
+                ["https://example.org/a.yaml", "https://example.org/b.yaml"],
+            )
+        ],
+    )
     extra_manifest_headers: dict[str, str] = yfield(
         "extraManifestHeaders", omitempty=True, doc="Headers for fetching extra manifests."
     )
     cluster_inline_manifests: list[ClusterInlineManifest] = yfield(
-        "inlineManifests", omitempty=True, doc="Inline manifests."
+        "inlineManifests",
+        omitempty=True,
+        doc="Inline manifests.",
+        examples=lambda: [
+            (
+                "Create a namespace at bootstrap.",
+                [
+                    ClusterInlineManifest(
+                        "apps", "apiVersion: v1\nkind: Namespace\nmetadata:\n    name: apps\n"
+                    )
+                ],
+            )
+        ],
     )
     admin_kubeconfig_config: AdminKubeconfigConfig | None = yfield(
         "adminKubeconfig", omitempty=True, doc="Admin kubeconfig settings."

@@ -71,17 +71,31 @@ class APIServerConfig(Struct):
     """``cluster.apiServer``."""
 
     container_image: str = yfield("image", omitempty=True, doc="kube-apiserver image.")
-    extra_args_config: dict[str, str] = yfield("extraArgs", omitempty=True, doc="Extra flags.")
+    extra_args_config: dict[str, str] = yfield(
+        "extraArgs",
+        omitempty=True,
+        doc="Extra flags.",
+        examples=[("A bigger watch cache and verbose logs.", {"default-watch-cache-size": "500", "v": "4"})],
+    )
     extra_volumes_config: list[VolumeMountConfig] = yfield(
         "extraVolumes", omitempty=True, doc="Extra volumes."
     )
     env_config: dict[str, str] = yfield("env", omitempty=True, doc="Environment variables.")
-    cert_sans: list[str] = yfield("certSANs", omitempty=True, doc="Extra certificate SANs.")
+    cert_sans: list[str] = yfield(
+        "certSANs",
+        omitempty=True,
+        doc="Extra certificate SANs.",
+        examples=[("A load balancer name and address.", ["k8s.example.org", "203.0.113.10"])],
+    )
     disable_pod_security_policy_config: bool | None = yfield(
         "disablePodSecurityPolicy", omitempty=True, doc="Deprecated PSP switch."
     )
     admission_control_config: list[AdmissionPluginConfig] = yfield(
-        "admissionControl", omitempty=True, merge=merge_admission_plugins, doc="Admission plugins."
+        "admissionControl",
+        omitempty=True,
+        merge=merge_admission_plugins,
+        doc="Admission plugins.",
+        examples=lambda: [("Enforce the restricted Pod Security level.", [_pod_security_restricted()])],
     )
     audit_policy_config: Unstructured = yfield(
         "auditPolicy", omitempty=True, merge="replace", default_factory=Unstructured, doc="Audit policy."
@@ -140,6 +154,20 @@ class EtcdConfig(Struct):
     etcd_extra_args: dict[str, str] = yfield("extraArgs", omitempty=True, doc="Extra flags.")
     etcd_subnet: str = yfield("subnet", omitempty=True, doc="Deprecated advertised subnet.")
     etcd_advertised_subnets: list[str] = yfield(
-        "advertisedSubnets", omitempty=True, doc="Advertised subnets."
+        "advertisedSubnets",
+        omitempty=True,
+        doc="Advertised subnets.",
+        examples=[("Peers talk over the private network only.", ["10.0.0.0/8"])],
     )
     etcd_listen_subnets: list[str] = yfield("listenSubnets", omitempty=True, doc="Listen subnets.")
+
+
+def _pod_security_restricted() -> AdmissionPluginConfig:
+    """An example ``admissionControl`` entry: the PodSecurity plugin enforcing ``restricted``."""
+    configuration = {
+        "apiVersion": "pod-security.admission.config.k8s.io/v1",
+        "kind": "PodSecurityConfiguration",
+        "defaults": {"enforce": "restricted", "enforce-version": "latest"},
+        "exemptions": {"namespaces": ["kube-system"]},
+    }
+    return AdmissionPluginConfig(plugin_name="PodSecurity", plugin_configuration=Unstructured(configuration))

@@ -53,6 +53,16 @@ class Config(Struct):
         """
         return self.KIND
 
+    def redact(self, replacement: str) -> None:
+        """Hide the secrets this document holds (Talos's ``Config.Redact``); empty values stay empty.
+
+        Tokens, the cluster secret, the encryption secrets and the private keys of the machine, cluster,
+        aggregator and etcd CAs and of the service account become ``replacement``.
+        """
+        from .redact import redact_config
+
+        redact_config(self, replacement)
+
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         """Return (warnings, errors); the v1alpha1 rules live in the validation module."""
         from ...validation.v1alpha1 import validate_config

@@ -38,12 +38,37 @@ class InstallExtensionConfig(Struct):
 class InstallConfig(Struct):
     """``machine.install``."""
 
-    install_disk: str = yfield("disk", omitempty=True, doc="Install disk device path.")
-    install_disk_selector: InstallDiskSelector | None = yfield(
-        "diskSelector", omitempty=True, doc="Install disk lookup by attributes."
+    install_disk: str = yfield(
+        "disk",
+        omitempty=True,
+        doc="Install disk device path.",
+        examples=[("The first NVMe disk.", "/dev/nvme0n1")],
     )
-    install_extra_kernel_args: list[str] = yfield("extraKernelArgs", omitempty=True, doc="Extra kernel args.")
-    install_image: str = yfield("image", omitempty=True, doc="Installer image.")
+    install_disk_selector: InstallDiskSelector | None = yfield(
+        "diskSelector",
+        omitempty=True,
+        doc="Install disk lookup by attributes.",
+        examples=lambda: [
+            (
+                "Any NVMe disk of 200 GB or more.",
+                InstallDiskSelector(size=InstallDiskSizeMatcher.parse(">= 200GB"), type="nvme"),
+            )
+        ],
+    )
+    install_extra_kernel_args: list[str] = yfield(
+        "extraKernelArgs",
+        omitempty=True,
+        doc="Extra kernel args.",
+        examples=[
+            ("A serial console and classic interface names.", ["console=ttyS0,115200", "net.ifnames=0"])
+        ],
+    )
+    install_image: str = yfield(
+        "image",
+        omitempty=True,
+        doc="Installer image.",
+        examples=[("A specific installer release.", "ghcr.io/siderolabs/installer:v1.11.0")],
+    )
     install_extensions: list[InstallExtensionConfig] = yfield(
         "extensions", omitempty=True, doc="Deprecated system extensions."
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...codecs import Duration
-from ...schema import Struct, merge_structs, yfield
+from ...schema import ExampleList, Struct, merge_structs, yfield
 
 
 @dataclass
@@ -208,13 +208,28 @@ class Device(Struct):
     device_selector: NetworkDeviceSelector | None = yfield(
         "deviceSelector", omitempty=True, doc="Link selector."
     )
-    device_addresses: list[str] = yfield("addresses", omitempty=True, doc="Static addresses.")
+    device_addresses: list[str] = yfield(
+        "addresses",
+        omitempty=True,
+        doc="Static addresses.",
+        examples=[("An IPv4 and an IPv6 address.", ["192.168.10.20/24", "fd00:10::20/64"])],
+    )
     device_cidr: str = yfield("cidr", omitempty=True, doc="Deprecated single address.")
-    device_routes: list[Route] = yfield("routes", omitempty=True, doc="Routes.")
-    device_bond: Bond | None = yfield("bond", omitempty=True, doc="Bond options.")
+    device_routes: list[Route] = yfield(
+        "routes", omitempty=True, doc="Routes.", examples=lambda: [("A default route.", [_default_route()])]
+    )
+    device_bond: Bond | None = yfield(
+        "bond", omitempty=True, doc="Bond options.", examples=lambda: [("An LACP bond.", _bond())]
+    )
     device_bridge: Bridge | None = yfield("bridge", omitempty=True, doc="Bridge options.")
     device_bridge_port: BridgePort | None = yfield("bridgePort", omitempty=True, doc="Bridge port options.")
-    device_vlans: list[Vlan] = yfield("vlans", omitempty=True, merge=merge_vlans, doc="VLANs.")
+    device_vlans: list[Vlan] = yfield(
+        "vlans",
+        omitempty=True,
+        merge=merge_vlans,
+        doc="VLANs.",
+        examples=lambda: [("VLAN 100 with a static address.", [_vlan()])],
+    )
     device_mtu: int = yfield("mtu", omitempty=True, doc="MTU.")
     device_dhcp: bool | None = yfield("dhcp", omitempty=True, doc="Use DHCP.")
     device_ignore: bool | None = yfield("ignore", omitempty=True, doc="Skip configuring this link.")
@@ -287,12 +302,61 @@ class NetworkKubeSpan(Struct):
 class NetworkConfig(Struct):
     """``machine.network``."""
 
-    network_hostname: str = yfield("hostname", omitempty=True, doc="Static hostname.")
-    network_interfaces: list[Device] = yfield("interfaces", omitempty=True, merge=merge_devices, doc="Links.")
-    name_servers: list[str] = yfield("nameservers", omitempty=True, doc="DNS servers.")
+    network_hostname: str = yfield(
+        "hostname", omitempty=True, doc="Static hostname.", examples=[("A fixed name.", "worker-1")]
+    )
+    network_interfaces: list[Device] = yfield(
+        "interfaces",
+        omitempty=True,
+        merge=merge_devices,
+        doc="Links.",
+        examples=lambda: _interfaces_examples(),
+    )
+    name_servers: list[str] = yfield(
+        "nameservers",
+        omitempty=True,
+        doc="DNS servers.",
+        examples=[("Two public resolvers.", ["1.1.1.1", "9.9.9.9"])],
+    )
     searches: list[str] = yfield("searchDomains", omitempty=True, doc="DNS search domains.")
-    extra_host_entries: list[ExtraHost] = yfield("extraHostEntries", omitempty=True, doc="Extra hosts.")
+    extra_host_entries: list[ExtraHost] = yfield(
+        "extraHostEntries",
+        omitempty=True,
+        doc="Extra hosts.",
+        examples=lambda: [
+            ("Names for a registry on the LAN.", [ExtraHost("192.168.10.50", ["registry", "registry.lan"])])
+        ],
+    )
     network_kube_span: NetworkKubeSpan | None = yfield("kubespan", omitempty=True, doc="KubeSpan settings.")
     network_disable_search_domain: bool | None = yfield(
         "disableSearchDomain", omitempty=True, doc="Do not add the default search domain."
     )
+
+
+# ---------------------------------------------------------------- examples (--with-examples)
+
+
+def _default_route() -> Route:
+    return Route(route_network="0.0.0.0/0", route_gateway="192.168.10.1", route_metric=1024)
+
+
+def _bond() -> Bond:
+    return Bond(bond_interfaces=["eth0", "eth1"], bond_mode="802.3ad", bond_lacp_rate="fast")
+
+
+def _vlan() -> Vlan:
+    return Vlan(vlan_addresses=["10.100.0.20/24"], vlan_id=100, vlan_mtu=1500)
+
+
+def _interfaces_examples() -> ExampleList:
+    static = Device(
+        device_interface="eth0",
+        device_addresses=["192.168.10.20/24"],
+        device_routes=[_default_route()],
+        device_mtu=1500,
+    )
+    bonded = Device(device_interface="bond0", device_bond=_bond(), device_dhcp=True, device_vlans=[_vlan()])
+    return [
+        ("A static address with a default route.", [static]),
+        ("Two links bonded, plus a VLAN.", [bonded]),
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...codecs import Base64Bytes
-from ...schema import Struct, yfield
+from ...schema import ExampleList, Struct, yfield
 from .pki import PEMEncodedCertificateAndKey
 
 
@@ -62,8 +62,32 @@ class RegistriesConfig(Struct):
     """``machine.registries``."""
 
     registry_mirrors: dict[str, RegistryMirrorConfig | None] = yfield(
-        "mirrors", omitempty=True, doc="Mirrors per registry host."
+        "mirrors", omitempty=True, doc="Mirrors per registry host.", examples=lambda: _mirrors_examples()
     )
     registry_config: dict[str, RegistryConfig | None] = yfield(
-        "config", omitempty=True, doc="TLS and auth per registry host."
+        "config", omitempty=True, doc="TLS and auth per registry host.", examples=lambda: _config_examples()
     )
+
+
+def _mirrors() -> dict[str, RegistryMirrorConfig | None]:
+    return {"docker.io": RegistryMirrorConfig(mirror_endpoints=["https://mirror.example.org/v2/docker.io"])}
+
+
+def _config() -> dict[str, RegistryConfig | None]:
+    tls = RegistryTLSConfig(tls_insecure_skip_verify=True)
+    auth = RegistryAuthConfig(registry_username="builder", registry_password="change-me")
+    return {"registry.example.org": RegistryConfig(registry_tls=tls, registry_auth=auth)}
+
+
+def _mirrors_examples() -> ExampleList:
+    return [("Pull Docker Hub images through a local mirror.", _mirrors())]
+
+
+def _config_examples() -> ExampleList:
+    return [("Log in to a private registry with a self-signed certificate.", _config())]
+
+
+def registries_examples() -> ExampleList:
+    """Examples of ``machine.registries`` (a mirror and a private registry)."""
+    both = RegistriesConfig(registry_mirrors=_mirrors(), registry_config=_config())
+    return [("A Docker Hub mirror and a private registry.", both)]

@@ -18,28 +18,9 @@ from typing import Any, ClassVar
 from ....yamlx import Mapping, Node, Scalar, Style, from_node, to_node
 from ...errors import DecodeError
 from ...schema import Codec
+from ..meta import merge_unstructured as merge_unstructured
 
 # ---------------------------------------------------------------- Unstructured
-
-
-def merge_unstructured(left: Any, right: Any) -> Any:
-    """``merge.Merge`` over ``map[string]any``: maps key by key, lists appended, zero scalars kept."""
-    if right is None:
-        return left
-    if left is None:
-        return right
-    if isinstance(left, dict) and isinstance(right, dict):
-        merged = dict(left)
-        for key, value in right.items():
-            merged[key] = value if merged.get(key) is None else merge_unstructured(merged[key], value)
-        return merged
-    if type(left) is not type(right):
-        raise TypeError(f"merge type mismatch left {type(left).__name__} right {type(right).__name__}")
-    if isinstance(left, list):
-        return left + right
-    if not isinstance(right, bool) and not right:
-        return left
-    return right
 
 
 @dataclass

@@ -155,4 +155,5 @@ def test_identity_and_marker() -> None:
     assert (
         cfg.IS_V1ALPHA1 and cfg.identity() == "v1alpha1" and cfg.kind == "v1alpha1" and cfg.api_version == ""
     )
-    assert cfg.validate("metal") == ([], [])
+    # validate() delegates to pytalos.machinery.config.validation (Talos's v1alpha1 rules)
+    assert cfg.validate("metal")[1][0] == "cluster instructions are required"

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from ....document import Document, register
 from ....schema import Struct, merge_structs, yfield
-from ..gofmt import go_quote
+from ...common.gofmt import go_quote
 
 
 @dataclass

@@ -1,7 +1,9 @@
-"""Go's ``%q`` (``strconv.Quote``) for error messages.
+"""Go's ``%q`` (``strconv.Quote``) and hashicorp multierror text, for error messages.
 
-Talos formats names in validation errors with ``%q``; matching it exactly keeps pytalos messages
-identical to Talos's for names containing quotes, backslashes or control characters.
+Talos formats names, URLs and values in its errors with ``%q`` (and Go's ``url.Parse`` quotes the
+URL it failed on the same way); every group quotes through this one function so pytalos messages
+stay identical to Talos's for text containing quotes, backslashes or control characters. Lists of
+problems wrapped with ``%w`` print as a ``go-multierror``, reproduced by :func:`multierror_text`.
 """
 
 from __future__ import annotations
@@ -43,3 +45,10 @@ def go_quote(text: str) -> str:
             out.append(f"\\U{ord(ch):08x}")
     out.append('"')
     return "".join(out)
+
+
+def multierror_text(errors: list[str]) -> str:
+    """How hashicorp ``multierror`` prints several errors (Talos wraps these with ``%w``)."""
+    noun = "error" if len(errors) == 1 else "errors"
+    body = "".join(f"\t* {e}\n" for e in errors)
+    return f"{len(errors)} {noun} occurred:\n{body}\n"

@@ -1,22 +1,21 @@
-"""CEL (Common Expression Language) selector expressions, kept as text and syntax-checked.
+"""CEL (Common Expression Language) expressions, kept as text and syntax-checked, for every group.
 
-Volume documents select disks and volumes with CEL (``disk.transport == "nvme" && !system_disk``).
+Volume, storage and install documents select disks and volumes with CEL
+(``disk.transport == "nvme" && !system_disk``) and the OOM handler uses it for its trigger and ranking.
 The machine config stores the source text, which must round-trip unchanged, so :class:`Expression`
-is a codec around the string. Talos also compiles the expression during validation; pytalos has no
-CEL runtime, so :func:`check_syntax` parses the expression with CEL's grammar and reports syntax
-errors in cel-go's layout (``ERROR: <input>:1:5: Syntax error: …`` plus a caret line). Type errors
-(e.g. comparing ``uint`` with ``int``) are only caught by Talos itself.
+(Go ``cel.Expression``) is a codec around the string. Talos also compiles the expression during
+validation; pytalos has no CEL runtime, so :func:`check_syntax` parses the expression with CEL's
+grammar and reports syntax errors in cel-go's layout (``ERROR: <input>:1:5: Syntax error: …`` plus a
+caret line). Type errors (e.g. comparing ``uint`` with ``int``) are only caught by Talos itself.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
-from ....yamlx import Node, Scalar, Style
-from ...errors import DecodeError
-from ...schema import Codec
+from .text import TextCodec
 
 _TOKEN = re.compile(
     r"""
@@ -202,36 +201,21 @@ def check_syntax(expression: str) -> None:
     _Parser(expression).parse()
 
 
+def cel_syntax_error(expression: str) -> str | None:
+    """cel-go style syntax error text for ``expression``, or None when it parses."""
+    try:
+        check_syntax(expression)
+    except CELSyntaxError as exc:
+        return str(exc)
+    return None
+
+
 @dataclass
-class Expression(Codec):
+class Expression(TextCodec):
     """``cel.Expression``: a CEL expression stored (and marshaled) as its source text."""
 
-    text: str = ""
-
-    @classmethod
-    def decode(cls, node: Node, path: str) -> Expression:
-        if not isinstance(node, Scalar):
-            raise DecodeError(path, node.line, "expected a CEL expression string")
-        if node.plain and node.value in ("", "~", "null", "Null", "NULL"):
-            return cls()
-        return cls(node.value)
-
-    def encode(self) -> Node:
-        return Scalar(self.text, "!!str", Style.ANY)
-
-    def is_zero(self) -> bool:
-        return self.text == ""
+    WHAT: ClassVar[str] = "a CEL expression string"
 
     def validate(self) -> str | None:
         """cel-go style syntax error text, or None when the expression parses."""
-        try:
-            check_syntax(self.text)
-        except CELSyntaxError as exc:
-            return str(exc)
-        return None
-
-    def merge_from(self, other: Any) -> Any:
-        return self if other is None or other.is_zero() else other
-
-    def __str__(self) -> str:
-        return self.text
+        return cel_syntax_error(self.text)
