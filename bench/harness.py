@@ -50,7 +50,8 @@ def median_command_time(argv: list[str], runs: int, cwd: str | None = None) -> f
 def render(rows: list[Row], runs: int) -> str:
     header = ("benchmark", "median", "baseline", "baseline median", "ratio", "target")
     lines = [
-        (r.name, _fmt(r.median_s), r.baseline_name, _fmt(r.baseline_s), f"{r.ratio:.2f}x", r.target) for r in rows
+        (r.name, _fmt(r.median_s), r.baseline_name, _fmt(r.baseline_s), f"{r.ratio:.2f}x", r.target)
+        for r in rows
     ]
     widths = [max(len(str(c)) for c in col) for col in zip(header, *lines, strict=False)]
     out = [f"median of {runs} runs"]

@@ -42,11 +42,17 @@ def write(path: Path, cfg: Config) -> str:
 
 
 def test_contexts_table(home: Path) -> None:
-    tc = write(home / "tc", Config(context="b", contexts={
-        "a": Context(endpoints=["10.0.0.1"], nodes=["n1", "n2", "n3", "n4"]),
-        "b": Context(endpoints=["10.0.0.2", "10.0.0.3"], nodes=["n9"]),
-        "c": Context(),
-    }))
+    tc = write(
+        home / "tc",
+        Config(
+            context="b",
+            contexts={
+                "a": Context(endpoints=["10.0.0.1"], nodes=["n1", "n2", "n3", "n4"]),
+                "b": Context(endpoints=["10.0.0.2", "10.0.0.3"], nodes=["n9"]),
+                "c": Context(),
+            },
+        ),
+    )
     result = run("contexts", "--talosconfig", tc)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
@@ -121,8 +127,18 @@ def test_add_context(home: Path, bundle: SecretsBundle) -> None:
     (home / "c.crt").write_bytes(b"CRT")
     (home / "c.key").write_bytes(b"KEY")
     tc = write(home / "tc", Config())
-    result = run("add", "new", "--ca", str(home / "ca.crt"), "--crt", str(home / "c.crt"),
-                 "--key", str(home / "c.key"), "--talosconfig", tc)
+    result = run(
+        "add",
+        "new",
+        "--ca",
+        str(home / "ca.crt"),
+        "--crt",
+        str(home / "c.crt"),
+        "--key",
+        str(home / "c.key"),
+        "--talosconfig",
+        tc,
+    )
     assert result.exit_code == 0, result.output
     ctx = Config.from_yaml(Path(tc).read_text()).contexts["new"]
     assert ctx.credentials_pem() == (bundle.certs.os.crt, b"CRT", b"KEY")
@@ -152,8 +168,17 @@ def test_remove(home: Path) -> None:
 
 @pytest.mark.parametrize(
     ("pattern", "subject", "expected"),
-    [("*", "x", True), ("a*", "abc", True), ("a*", "bac", False), ("*c", "abc", True), ("a*c", "abxc", True),
-     ("a*c", "abcd", False), ("abc", "abc", True), ("ab", "abc", False), ("*b*", "abc", True)],
+    [
+        ("*", "x", True),
+        ("a*", "abc", True),
+        ("a*", "bac", False),
+        ("*c", "abc", True),
+        ("a*c", "abxc", True),
+        ("a*c", "abcd", False),
+        ("abc", "abc", True),
+        ("ab", "abc", False),
+        ("*b*", "abc", True),
+    ],
 )
 def test_glob(pattern: str, subject: str, expected: bool) -> None:
     assert cmd.glob_match(pattern, subject) is expected
@@ -209,15 +234,26 @@ def test_info_text_json_yaml(home: Path, bundle: SecretsBundle) -> None:
         f"Certificate expires: 1 year from now ({expires})\n"
     )
     data = json.loads(run("info", "-o", "json", "--talosconfig", tc).stdout)
-    assert data == {"context": "demo", "nodes": None, "endpoints": ["10.5.0.2", "10.5.0.3"],
-                    "roles": ["os:admin"], "certTTL": "1 year from now", "certNotAfter": expires}
+    assert data == {
+        "context": "demo",
+        "nodes": None,
+        "endpoints": ["10.5.0.2", "10.5.0.3"],
+        "roles": ["os:admin"],
+        "certTTL": "1 year from now",
+        "certNotAfter": expires,
+    }
     as_yaml = run("info", "-o", "yaml", "--talosconfig", tc).stdout
     assert yaml.safe_load(as_yaml)["nodes"] == [] and as_yaml.startswith("context: demo\nnodes: []\n")
 
 
 def test_info_without_certificate_and_with_context_override(home: Path) -> None:
-    tc = write(home / "tc", Config(context="first", contexts={
-        "first": Context(endpoints=["192.0.2.1"]), "second": Context(endpoints=["192.0.2.2"])}))
+    tc = write(
+        home / "tc",
+        Config(
+            context="first",
+            contexts={"first": Context(endpoints=["192.0.2.1"]), "second": Context(endpoints=["192.0.2.2"])},
+        ),
+    )
     out = run("info", "--context", "second", "--talosconfig", tc).stdout
     assert out == (
         "Current context:     second\nNodes:               not defined\nEndpoints:           192.0.2.2\n"

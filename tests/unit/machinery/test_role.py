@@ -30,10 +30,17 @@ def test_strict_parse_rejects_unknown_roles_like_talosctl() -> None:
 
 
 def test_all_known_roles() -> None:
-    assert role.ALL.strings() == sorted([
-        "os:admin", "os:operator", "os:reader", "os:etcd:backup", "os:image:verifier", "os:meta:writer",
-        "os:impersonator",
-    ])
+    assert role.ALL.strings() == sorted(
+        [
+            "os:admin",
+            "os:operator",
+            "os:reader",
+            "os:etcd:backup",
+            "os:image:verifier",
+            "os:meta:writer",
+            "os:impersonator",
+        ]
+    )
     for name in role.ALL:
         assert role.parse([name], strict=True).includes(name)
 

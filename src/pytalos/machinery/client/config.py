@@ -124,18 +124,29 @@ class Config:
     path: ConfigPath | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def new(cls, context_name: str, endpoints: Sequence[str], ca_crt: bytes,
-            client: CertificateAndKey) -> Config:
+    def new(
+        cls, context_name: str, endpoints: Sequence[str], ca_crt: bytes, client: CertificateAndKey
+    ) -> Config:
         """``config.NewConfig``: a config with a single context that is also current."""
         b64 = base64.b64encode
-        ctx = Context(endpoints=list(endpoints), ca=b64(ca_crt).decode(), crt=b64(client.crt).decode(),
-                      key=b64(client.key).decode())
+        ctx = Context(
+            endpoints=list(endpoints),
+            ca=b64(ca_crt).decode(),
+            crt=b64(client.crt).decode(),
+            key=b64(client.key).decode(),
+        )
         return cls(context=context_name, contexts={context_name: ctx})
 
     @classmethod
-    def from_bundle(cls, cluster_name: str, bundle: SecretsBundle, endpoints: Sequence[str] = (),
-                    roles: Iterable[str] = (role.ADMIN,), ttl: timedelta = ADMIN_CERT_TTL,
-                    now: datetime | None = None) -> Config:
+    def from_bundle(
+        cls,
+        cluster_name: str,
+        bundle: SecretsBundle,
+        endpoints: Sequence[str] = (),
+        roles: Iterable[str] = (role.ADMIN,),
+        ttl: timedelta = ADMIN_CERT_TTL,
+        now: datetime | None = None,
+    ) -> Config:
         """The talosconfig ``gen config`` writes: an admin client cert cut from the bundle's OS CA."""
         if bundle.certs is None or bundle.certs.os is None:
             raise SecretsBundleError(["certs.os is required"], bundle.source)

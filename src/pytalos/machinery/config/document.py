@@ -8,13 +8,11 @@ rejects kinds it does not know with a message that says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from .schema import Struct, yfield
 
 
-@dataclass
 class Document(Struct):
     """Base for typed documents (``apiVersion: v1alpha1`` + ``kind``)."""
 

@@ -6,6 +6,8 @@ A platform engineer fixing a 300-line machine config needs ``controlplane.yaml:4
 
 from __future__ import annotations
 
+from .types.common.gofmt import multierror_text
+
 
 class ConfigError(ValueError):
     """Base class: a problem with a machine config, with optional location."""
@@ -51,7 +53,4 @@ class ValidationError(ConfigError):
 
     @staticmethod
     def _format(errors: list[str]) -> str:
-        if len(errors) == 1:
-            return f"1 error occurred:\n\t* {errors[0]}\n\n"
-        body = "".join(f"\t* {e}\n" for e in errors)
-        return f"{len(errors)} errors occurred:\n{body}\n"
+        return multierror_text(errors)

@@ -23,11 +23,11 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar, Union
+from typing import Any, ClassVar, TypeVar, Union, dataclass_transform
 
 from ..yamlx import Mapping, Node, Scalar, Sequence, Style, from_node, go_key_sort, to_node
 from .errors import DecodeError
+from .structclass import StructBase
 
 T = TypeVar("T")
 MergeFn = Callable[[Any, Any], Any]
@@ -145,8 +145,8 @@ def _describe_type(attr: str, key: str, tp: Any, meta: dict[str, Any]) -> FieldI
     raise TypeError(f"{attr}: unsupported field type {tp!r}")
 
 
-@dataclass
-class Struct:
+@dataclass_transform()
+class Struct(StructBase):
     """Base class of every typed YAML struct (see module docstring)."""
 
     _fields_cache: ClassVar[dict[type, tuple[FieldInfo, ...]]] = {}
@@ -164,7 +164,7 @@ class Struct:
             return cached
         hints = typing.get_type_hints(cls)
         infos = []
-        for f in dataclasses.fields(cls):
+        for f in cls.__struct_fields__:
             if "key" not in f.metadata:
                 continue
             infos.append(_describe_type(f.name, f.metadata["key"], hints[f.name], dict(f.metadata)))

@@ -4,13 +4,14 @@ The config model has ~300 struct classes and ``talosctl gen config`` must start 
 second. ``@dataclass`` compiles three methods per class with ``exec`` (about 1 ms each), which alone
 cost a quarter of a second at import. :class:`StructBase` instead records each subclass's fields in
 ``__init_subclass__`` and shares one generic ``__init__``/``__eq__``/``__repr__``; type checkers still
-see dataclass semantics through :func:`typing.dataclass_transform`.
+see dataclass semantics through :func:`typing.dataclass_transform` on ``schema.Struct``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar, dataclass_transform
+import inspect
+from typing import Any, ClassVar
 
 _NO_DEFAULT: Any = dataclasses.MISSING
 
@@ -30,12 +31,6 @@ def _is_classvar(annotation: Any) -> bool:
     return text.startswith(("ClassVar", "typing.ClassVar", "t.ClassVar"))
 
 
-def field_spec(**kwargs: Any) -> Any:
-    """Stand-in for the type checker's field specifier list (see ``schema.yfield``)."""
-    return dataclasses.field(**kwargs)
-
-
-@dataclass_transform(field_specifiers=(dataclasses.field, field_spec))
 class StructBase:
     """Base class: subclasses become dataclass-like (keyword or positional construction, eq, repr)."""
 
@@ -45,7 +40,7 @@ class StructBase:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         fields: dict[str, StructField] = {f.name: f for f in cls.__struct_fields__}
-        for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+        for name, annotation in inspect.get_annotations(cls).items():
             if _is_classvar(annotation):
                 continue
             value = cls.__dict__.get(name, _NO_DEFAULT)

@@ -154,20 +154,27 @@ class SecretsBundle:
         cluster.secret = cluster.secret or ca.random_b64(ca.CLUSTER_SECRET_SIZE)
 
     @classmethod
-    def from_kubernetes_pki(cls, pki_dir: str, bootstrap_token: str = "",
-                            version_contract: ContractLike = None) -> SecretsBundle:
+    def from_kubernetes_pki(
+        cls, pki_dir: str, bootstrap_token: str = "", version_contract: ContractLike = None
+    ) -> SecretsBundle:
         raise NotImplementedError(
             "creating a secrets bundle from a Kubernetes PKI directory (--from-kubernetes-pki) "
-            "is not implemented yet")
+            "is not implemented yet"
+        )
 
     @classmethod
     def from_controlplane_config(cls, config: Any) -> SecretsBundle:
         raise NotImplementedError(
             "creating a secrets bundle from a controlplane machine config (--from-controlplane-config) "
-            "is not implemented yet")
+            "is not implemented yet"
+        )
 
-    def admin_certificate(self, roles: tuple[str, ...] = (role.ADMIN,), ttl: timedelta = ca.ADMIN_CERT_TTL,
-                          now: datetime | None = None) -> CertificateAndKey:
+    def admin_certificate(
+        self,
+        roles: tuple[str, ...] = (role.ADMIN,),
+        ttl: timedelta = ca.ADMIN_CERT_TTL,
+        now: datetime | None = None,
+    ) -> CertificateAndKey:
         """``GenerateTalosAPIClientCertificateWithTTL``: a talosconfig client cert from ``certs.os``."""
         if self.certs is None or self.certs.os is None:
             raise SecretsBundleError(["certs.os is required"], self.source)

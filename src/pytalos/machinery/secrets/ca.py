@@ -39,13 +39,15 @@ _TOKEN_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def new_etcd_ca(now: datetime | None = None) -> CertificateAndKey:
-    return new_self_signed_ca(organizations=["etcd"], algorithm=KeyAlgorithm.ECDSA, not_before=now,
-                              validity=CA_VALIDITY)
+    return new_self_signed_ca(
+        organizations=["etcd"], algorithm=KeyAlgorithm.ECDSA, not_before=now, validity=CA_VALIDITY
+    )
 
 
 def new_kubernetes_ca(now: datetime | None = None) -> CertificateAndKey:
-    return new_self_signed_ca(organizations=["kubernetes"], algorithm=KeyAlgorithm.ECDSA, not_before=now,
-                              validity=CA_VALIDITY)
+    return new_self_signed_ca(
+        organizations=["kubernetes"], algorithm=KeyAlgorithm.ECDSA, not_before=now, validity=CA_VALIDITY
+    )
 
 
 def new_aggregator_ca(now: datetime | None = None) -> CertificateAndKey:
@@ -55,8 +57,9 @@ def new_aggregator_ca(now: datetime | None = None) -> CertificateAndKey:
 
 
 def new_talos_ca(now: datetime | None = None) -> CertificateAndKey:
-    return new_self_signed_ca(organizations=["talos"], algorithm=KeyAlgorithm.ED25519, not_before=now,
-                              validity=CA_VALIDITY)
+    return new_self_signed_ca(
+        organizations=["talos"], algorithm=KeyAlgorithm.ED25519, not_before=now, validity=CA_VALIDITY
+    )
 
 
 def new_service_account_key(use_rsa: bool) -> PEMEncodedKey:

@@ -20,10 +20,21 @@ pytestmark = pytest.mark.unit
 
 
 def test_full_context_key_order() -> None:
-    cfg = Config(context="a", contexts={"a": Context(
-        endpoints=["1.1.1.1"], nodes=["10.0.0.2"], ca="Q0E=", crt="Q1JU", key="S0VZ",
-        auth=Auth(basic=Basic("u", "p"), siderov1=SideroV1("me@example.com")), cluster="c1",
-        proxy_url="socks5://localhost:1080")})
+    cfg = Config(
+        context="a",
+        contexts={
+            "a": Context(
+                endpoints=["1.1.1.1"],
+                nodes=["10.0.0.2"],
+                ca="Q0E=",
+                crt="Q1JU",
+                key="S0VZ",
+                auth=Auth(basic=Basic("u", "p"), siderov1=SideroV1("me@example.com")),
+                cluster="c1",
+                proxy_url="socks5://localhost:1080",
+            )
+        },
+    )
     assert cfg.to_yaml() == (
         "context: a\n"
         "contexts:\n"

@@ -6,7 +6,6 @@ the ``PyTest*`` kinds are registered under an apiVersion no real kind uses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pytest
@@ -19,7 +18,6 @@ from pytalos.machinery.config.types.meta import Args
 TEST_API = "v1alpha1"
 
 
-@dataclass
 class FakeInterface(Struct):
     interface: str = yfield("interface", omitempty=True)
     addresses: list[str] = yfield("addresses", omitempty=True)
@@ -27,14 +25,12 @@ class FakeInterface(Struct):
     mtu: int = yfield("mtu", omitempty=True)
 
 
-@dataclass
 class FakeNetwork(Struct):
     hostname: str = yfield("hostname", omitempty=True)
     interfaces: list[FakeInterface] = yfield("interfaces", omitempty=True)
     nameservers: list[str] = yfield("nameservers", omitempty=True, merge="replace")
 
 
-@dataclass
 class FakeMachine(Struct):
     type: str = yfield("type")
     cert_sans: list[str] = yfield("certSANs")
@@ -44,12 +40,10 @@ class FakeMachine(Struct):
     policy: Any = yfield("policy", omitempty=True)
 
 
-@dataclass
 class FakeCluster(Struct):
     cluster_name: str = yfield("clusterName", omitempty=True)
 
 
-@dataclass
 class FakeConfig(Struct):
     version: str = yfield("version", omitempty=True)
     debug: bool = yfield("debug", omitempty=True)
@@ -66,14 +60,12 @@ class FakeConfig(Struct):
         return warnings, errors
 
 
-@dataclass
 class FakeAddress(Struct):
     address: str = yfield("address")
     priority: int = yfield("priority", omitempty=True)
 
 
 @register
-@dataclass
 class PyTestLinkConfig(Document):
     KIND: ClassVar[str] = "PyTestLinkConfig"
     NAMED: ClassVar[bool] = True
@@ -91,7 +83,6 @@ class PyTestLinkConfig(Document):
 
 
 @register
-@dataclass
 class PyTestBondConfig(Document):
     KIND: ClassVar[str] = "PyTestBondConfig"
     NAMED: ClassVar[bool] = True
@@ -101,7 +92,6 @@ class PyTestBondConfig(Document):
 
 
 @register
-@dataclass
 class PyTestSecretConfig(Document):
     KIND: ClassVar[str] = "PyTestSecretConfig"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
@@ -15,7 +14,6 @@ from pytalos.machinery.config.types.meta import Args
 from ._fakes import FakeCluster, FakeConfig, FakeInterface, FakeMachine, FakeNetwork
 
 
-@dataclass
 class PropInner(Struct):
     label: str = yfield("label", omitempty=True)
     enabled: bool = yfield("enabled", omitempty=True)
@@ -23,7 +21,6 @@ class PropInner(Struct):
 
 
 @register
-@dataclass
 class PyTestPropConfig(Document):
     """One document kind with every field shape: scalars, pointers, lists, maps, structs, codecs, any."""
 

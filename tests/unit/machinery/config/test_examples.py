@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +28,11 @@ CONTRACTS = [f"v1.{minor}" for minor in range(3, 16)]
 V1ALPHA1_MODULES = ("cluster", "components", "install", "machine", "network", "registries")
 
 
-@dataclass
 class Bond(Struct):
     members: list[str] = yfield("interfaces", omitempty=True, doc="Members.")
     mode: str = yfield("mode", omitempty=True, doc="Mode.")
 
 
-@dataclass
 class Link(Struct):
     name: str = yfield("interface", doc="Name.")
     bond: Bond | None = yfield(
@@ -46,7 +43,6 @@ class Link(Struct):
     )
 
 
-@dataclass
 class Net(Struct):
     hostname: str = yfield("hostname", omitempty=True, doc="Host name.", examples=[("", "node-1")])
     sans: list[str] = yfield("certSANs", doc="SANs.", examples=[("Add names.", ["10.0.0.1", "0"])])
@@ -58,7 +54,6 @@ class Net(Struct):
     )
 
 
-@dataclass
 class Top(Struct):
     version: str = yfield("version")
     net: Net | None = yfield("network", omitempty=True, doc="Network.")
@@ -158,7 +153,6 @@ def test_lazy_examples_are_built_once() -> None:
         calls.append(1)
         return [("", "x")]
 
-    @dataclass
     class Lazy(Struct):
         value: str = yfield("value", omitempty=True, examples=build)
 
@@ -169,7 +163,6 @@ def test_lazy_examples_are_built_once() -> None:
 
 
 def test_empty_examples_are_skipped() -> None:
-    @dataclass
     class Sparse(Struct):
         value: list[str] = yfield("values", omitempty=True, examples=[("nothing", []), ("one", ["a"])])
 

@@ -19,8 +19,17 @@ from tests._shared import shared_path
 
 pytestmark = pytest.mark.unit
 
-SECRETS_FIXTURE = ("testdata", "talos", "pkg", "machinery", "config", "generate", "secrets", "testdata",
-                   "secrets.yaml")
+SECRETS_FIXTURE = (
+    "testdata",
+    "talos",
+    "pkg",
+    "machinery",
+    "config",
+    "generate",
+    "secrets",
+    "testdata",
+    "secrets.yaml",
+)
 
 
 def fixture_pair(name: str) -> pki.CertificateAndKey:
@@ -66,8 +75,9 @@ NOW = datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC)
 def test_self_signed_ca_shape(
     algorithm: pki.KeyAlgorithm, label: bytes, key_type: type, hash_type: type
 ) -> None:
-    pair = pki.new_self_signed_ca(organizations=["talos"], algorithm=algorithm, not_before=NOW,
-                                  validity=pki.CA_VALIDITY, rsa_bits=2048)
+    pair = pki.new_self_signed_ca(
+        organizations=["talos"], algorithm=algorithm, not_before=NOW, validity=pki.CA_VALIDITY, rsa_bits=2048
+    )
     assert pair.key.startswith(b"-----BEGIN " + label + b"-----\n")
     assert isinstance(pair.private_key(), key_type)
     cert = pair.certificate()
@@ -118,9 +128,15 @@ def test_ca_sans() -> None:
 @pytest.mark.parametrize("algorithm", [pki.KeyAlgorithm.ED25519, pki.KeyAlgorithm.ECDSA])
 def test_issue_certificate_from_ca(algorithm: pki.KeyAlgorithm) -> None:
     ca = pki.new_self_signed_ca(organizations=["talos"], algorithm=algorithm, validity=pki.CA_VALIDITY)
-    leaf = pki.issue_certificate(ca, organizations=["os:admin"], common_name="n1", dns_names=["n1.local"],
-                                 ip_addresses=["192.168.0.10", "fd00::1"], not_before=NOW,
-                                 validity=timedelta(hours=5))
+    leaf = pki.issue_certificate(
+        ca,
+        organizations=["os:admin"],
+        common_name="n1",
+        dns_names=["n1.local"],
+        ip_addresses=["192.168.0.10", "fd00::1"],
+        not_before=NOW,
+        validity=timedelta(hours=5),
+    )
     cert, ca_cert = leaf.certificate(), ca.certificate()
     cert.verify_directly_issued_by(ca_cert)
     assert pki.key_algorithm(leaf.private_key()) is algorithm
@@ -148,10 +164,12 @@ def test_csr_roundtrip_and_signing_usages() -> None:
     key = pki.generate_private_key(pki.KeyAlgorithm.ED25519)
     csr_pem = pki.create_csr(key, organizations=["os:reader"], ip_addresses=["10.0.0.1"])
     assert csr_pem.startswith(b"-----BEGIN CERTIFICATE REQUEST-----\n")
-    crt = pki.parse_certificate(pki.sign_csr(ca, csr_pem, validity=timedelta(hours=24),
-                                             ext_key_usage=[pki.CLIENT_AUTH]))
+    crt = pki.parse_certificate(
+        pki.sign_csr(ca, csr_pem, validity=timedelta(hours=24), ext_key_usage=[pki.CLIENT_AUTH])
+    )
     assert list(crt.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value) == [
-        ExtendedKeyUsageOID.CLIENT_AUTH]
+        ExtendedKeyUsageOID.CLIENT_AUTH
+    ]
     ku = crt.extensions.get_extension_for_class(x509.KeyUsage).value
     assert ku.digital_signature and not ku.key_cert_sign
     assert crt.public_key() == key.public_key()
@@ -161,7 +179,8 @@ def test_sign_csr_rejects_bad_signature() -> None:
     ca = pki.new_self_signed_ca(organizations=["talos"])
     key = pki.generate_private_key(pki.KeyAlgorithm.ED25519)
     der = x509.load_pem_x509_csr(pki.create_csr(key, organizations=["x"])).public_bytes(
-        serialization.Encoding.DER)
+        serialization.Encoding.DER
+    )
     tampered = bytearray(der)
     tampered[-1] ^= 0xFF  # flip a bit of the signature
     with pytest.raises(pki.X509Error, match="failed verifying CSR signature"):
@@ -198,7 +217,8 @@ def test_parse_key_errors_are_worded_like_go() -> None:
     with pytest.raises(pki.X509Error, match="Ed25519 key"):
         pki.parse_private_key(pki.pem_encode("ED25519 PRIVATE KEY", ec_der[1]))
     pkcs8 = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     assert isinstance(pki.parse_private_key(pkcs8), ec.EllipticCurvePrivateKey)
 
 

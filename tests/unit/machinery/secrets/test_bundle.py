@@ -29,8 +29,18 @@ from tests._shared import shared_path
 pytestmark = pytest.mark.unit
 
 TESTDATA = ("testdata", "talos", "pkg", "machinery", "config", "generate", "secrets", "testdata")
-STABILITY = ("testdata", "talos", "pkg", "machinery", "config", "types", "v1alpha1", "testdata", "stability",
-             "secrets.yaml")
+STABILITY = (
+    "testdata",
+    "talos",
+    "pkg",
+    "machinery",
+    "config",
+    "types",
+    "v1alpha1",
+    "testdata",
+    "stability",
+    "secrets.yaml",
+)
 TOKEN = re.compile(r"^[0-9a-z]{6}\.[0-9a-z]{16}$")
 NOW = datetime(2024, 5, 1, 8, 30, 0, tzinfo=UTC)
 
@@ -95,7 +105,12 @@ def test_generated_bundle_roundtrips_byte_for_byte(generated: SecretsBundle) -> 
     assert again.to_yaml() == text
     assert list(re.findall(r"^(\w+):", text, re.M)) == ["cluster", "secrets", "trustdinfo", "certs"]
     assert re.findall(r"^    (\w+):$", text.split("certs:\n")[1], re.M) == [
-        "etcd", "k8s", "k8saggregator", "k8sserviceaccount", "os"]
+        "etcd",
+        "k8s",
+        "k8saggregator",
+        "k8sserviceaccount",
+        "os",
+    ]
 
 
 def test_generated_bundle_secrets(generated: SecretsBundle) -> None:
@@ -174,9 +189,14 @@ def test_other_validation_errors(generated: SecretsBundle) -> None:
     assert both.secrets is not None
     both.secrets.aescbc_encryption_secret = "x"
     assert both.validation_errors() == [
-        "only one of [secrets.secretboxencryptionsecret, secrets.aescbcencryptionsecret] is allowed"]
+        "only one of [secrets.secretboxencryptionsecret, secrets.aescbcencryptionsecret] is allowed"
+    ]
     assert SecretsBundle().validation_errors() == [
-        "cluster is required", "secrets is required", "trustdinfo is required", "certs is required"]
+        "cluster is required",
+        "secrets is required",
+        "trustdinfo is required",
+        "certs is required",
+    ]
     assert generated.certs and generated.certs.os
     broken = SecretsBundle.from_yaml(generated.to_yaml())
     assert broken.certs is not None

@@ -94,7 +94,9 @@ _scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(2**62), max_value=2**62),
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x85\u2028\u2029\ufeff")),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x85\u2028\u2029\ufeff")
+    ),
 )
 _keys = st.text(min_size=1, alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E))
 _values = st.recursive(

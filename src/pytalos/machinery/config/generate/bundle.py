@@ -9,7 +9,7 @@ then serializes the requested types.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..container import Container
@@ -28,10 +28,24 @@ if TYPE_CHECKING:
 class ConfigBundle:
     """The configs ``gen config`` can write."""
 
-    init: Container
     control_plane: Container
     worker: Container
     talos_config: TalosConfig
+    # the legacy "init" type is generated on first use: gen config never writes it
+    input: Input | None = None
+    init_patches: list[Sequence[Patch]] = field(default_factory=list)
+    _init: Container | None = None
+
+    @property
+    def init(self) -> Container:
+        if self._init is None:
+            if self.input is None:
+                raise ConfigError("this bundle was built without an input to generate the init config from")
+            init = generate(self.input, c.TYPE_INIT)
+            for patches in self.init_patches:
+                init = self._patch(init, patches, "control plane configs")
+            self._init = init
+        return self._init
 
     @classmethod
     def generate(
@@ -43,7 +57,7 @@ class ConfigBundle:
     ) -> ConfigBundle:
         """Generate every type and apply the patch sets in Talos's order."""
         bundle = cls(
-            init=generate(inp, c.TYPE_INIT),
+            input=inp,
             control_plane=generate(inp, c.TYPE_CONTROL_PLANE),
             worker=generate(inp, c.TYPE_WORKER),
             talos_config=talosconfig(inp),
@@ -61,14 +75,18 @@ class ConfigBundle:
         """Patch the selected types; errors read ``error patching <what>: …`` like Talos."""
         if not patches:
             return
+        if control_plane:
+            self.init_patches.append(patches)
+            self.control_plane = self._patch(self.control_plane, patches, what)
+        if worker:
+            self.worker = self._patch(self.worker, patches, what)
+
+    @staticmethod
+    def _patch(config: Container, patches: Sequence[Patch], what: str) -> Container:
         from ..patch import apply
 
         try:
-            if control_plane:
-                self.init = apply(self.init, patches)
-                self.control_plane = apply(self.control_plane, patches)
-            if worker:
-                self.worker = apply(self.worker, patches)
+            return apply(config, patches)
         except ConfigError as exc:
             raise ConfigError(f"error patching {what}: {exc}") from None
 

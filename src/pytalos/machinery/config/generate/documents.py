@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..types.common.gofmt import go_quote
 from . import constants as c
-from .endpoint import go_quote
 from .input import Input
 
 Doc = dict[str, Any]

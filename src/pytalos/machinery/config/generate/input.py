@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..contract import CURRENT, VersionContract
+from ..types.common.neturl import GoURL, GoURLError
 from . import constants as c
-from .endpoint import URLParseError, is_ipv6_address, parse_url
+from .endpoint import is_ipv6_address
 
 if TYPE_CHECKING:
     from pytalos.machinery.secrets.bundle import SecretsBundle
@@ -98,8 +99,8 @@ class Input:
         """Kubernetes API server certificate SANs (the endpoint host only for contracts ≤ v1.11)."""
         sans: list[str] = []
         if self.version_contract.populate_endpoint_sans_by_default():
-            with contextlib.suppress(URLParseError):
-                sans.append(parse_url(self.endpoint).hostname())
+            with contextlib.suppress(GoURLError):
+                sans.append(GoURL.parse(self.endpoint).hostname)
         return sans + self.additional_sans
 
     def kubernetes_image(self, repository: str) -> str:

@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
+from ..types.common.gofmt import multierror_text
 from .cluster import validate_cni
 from .container import validate_container, validate_documents
-from .report import multierror_text
 from .v1alpha1 import validate_config
 
 __all__ = ["multierror_text", "validate_cni", "validate_config", "validate_container", "validate_documents"]

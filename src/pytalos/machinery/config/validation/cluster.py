@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..types.common.gofmt import go_quote
+from ..types.common.url import validate_endpoint_uri
 from ..types.v1alpha1 import (
     APIServerConfig,
     ClusterConfig,
@@ -23,8 +25,7 @@ from ..types.v1alpha1 import (
     SchedulerConfig,
 )
 from ..types.v1alpha1.cluster import ClusterInlineManifest
-from .netutil import parse_request_uri, parse_subnet_or_address, validate_endpoint_uri
-from .report import go_quote
+from .netutil import parse_request_uri, parse_subnet_or_address
 
 FLANNEL_CNI = "flannel"
 CUSTOM_CNI = "custom"

@@ -15,9 +15,9 @@ from typing import Any
 
 from ..mode import RuntimeMode, parse_mode
 from ..schema import Struct
+from ..types.common.gofmt import multierror_text
 from ..types.v1alpha1 import Config
 from .machine import is_control_plane
-from .report import multierror_text
 
 
 def _kind(doc: Struct) -> str:

@@ -9,6 +9,9 @@ annotations/taints, feature switches and registries: each helper appends Talos's
 from __future__ import annotations
 
 from ...role import ALL as ALL_ROLES
+from ..types.common.gofmt import go_quote
+from ..types.common.labels import validate_annotations, validate_labels, validate_taints
+from ..types.k8s.components import KUBELET_PROTECTED_FIELDS
 from ..types.v1alpha1 import (
     Config,
     EncryptionConfig,
@@ -19,7 +22,7 @@ from ..types.v1alpha1 import (
     NetworkKubeSpan,
 )
 from .netutil import parse_prefix_error, parse_subnet_or_address
-from .report import Report, go_quote
+from .report import Report
 
 TYPE_INIT, TYPE_CONTROLPLANE, TYPE_WORKER, TYPE_UNKNOWN = "init", "controlplane", "worker", "unknown"
 KUBESPAN_LINK_MTU = 1420
@@ -29,22 +32,6 @@ EPHEMERAL_PARTITION_LABEL, STATE_PARTITION_LABEL = "EPHEMERAL", "STATE"
 EXTENSIONS_DEPRECATED = (
     ".machine.install.extensions is deprecated, please see "
     "https://docs.siderolabs.com/talos/latest/platform-specific-installations/boot-assets"
-)
-#: kubelet configuration fields Talos manages itself (``kubelet.ProtectedConfigurationFields``)
-KUBELET_PROTECTED_FIELDS = (
-    "apiVersion",
-    "authentication",
-    "authorization",
-    "cgroupRoot",
-    "kind",
-    "kubeletCgroups",
-    "port",
-    "protectKernelDefaults",
-    "resolvConf",
-    "rotateCertificates",
-    "systemCgroups",
-    "staticPodPath",
-    "seccompDefault",
 )
 _ADDRESS_SORT_ALGORITHMS = ("v1", "v2")
 _SUPPORTED_DISK_TYPES = ("nvme", "sd", "hdd", "ssd")
@@ -238,8 +225,6 @@ def validate_extensions(install: InstallConfig, report: Report) -> None:
 
 def validate_node_metadata(machine: MachineConfig, report: Report) -> None:
     """Node labels, annotations and taints use Kubernetes syntax."""
-    from ..types.k8s.labels import validate_annotations, validate_labels, validate_taints
-
     err = validate_labels(machine.machine_node_labels)
     if err:
         report.error(f"invalid machine node labels: {err}")

@@ -3,16 +3,17 @@
 Talos validates addresses with several Go parsers that disagree at the edges (``net.ParseIP``
 rejects IPv6 zones, ``netip.ParseAddr`` accepts them; ``net.ParseCIDR`` keeps host bits and reports
 ``invalid CIDR address: …``), and the messages a user sees embed those parsers' wording. These
-helpers reproduce each one so ``talosctl validate`` accepts and rejects exactly what Talos does.
+helpers reproduce each one so ``talosctl validate`` accepts and rejects exactly what Talos does;
+``url.Parse``, ``netip`` and ``ValidateEndpointURI`` themselves are the shared ones in ``types/common``.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import re
 
-from ..types.network.netaddr import parse_addr, parse_prefix
-from ..types.v1alpha1.endpoint import Endpoint
+from ..types.common.gofmt import go_quote
+from ..types.common.netaddr import parse_addr, parse_prefix
+from ..types.common.neturl import GoURL, GoURLError
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_INDEX = {ch: i for i, ch in enumerate(_B64)}
@@ -42,19 +43,7 @@ def validate_ip_or_cidr(address: str) -> str | None:
     if "/" in address:
         return parse_cidr(address)
     if parse_ip(address) is None:
-        return f'failed to parse IP address "{address}"'
-    return None
-
-
-def parse_subnet_or_address(text: str) -> str | None:
-    """siderolabs/net ``ParseSubnetOrAddress`` (``netip`` rules): error text or None."""
-    try:
-        if "/" not in text:
-            parse_addr(text)
-        else:
-            parse_prefix(text)
-    except ValueError as exc:
-        return str(exc)
+        return f"failed to parse IP address {go_quote(address)}"
     return None
 
 
@@ -62,6 +51,17 @@ def parse_prefix_error(text: str) -> str | None:
     """Go's ``netip.ParsePrefix``: error text or None."""
     try:
         parse_prefix(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def parse_subnet_or_address(text: str) -> str | None:
+    """siderolabs/net ``ParseSubnetOrAddress`` (``netip`` rules): error text or None."""
+    if "/" in text:
+        return parse_prefix_error(text)
+    try:
+        parse_addr(text)
     except ValueError as exc:
         return str(exc)
     return None
@@ -80,35 +80,16 @@ def address_contains_port(addr: str) -> bool:
     return len(pieces) <= 2
 
 
-def validate_endpoint_uri(ep: str) -> str | None:
-    """siderolabs/net ``ValidateEndpointURI``: URL parses, has a host and a valid numeric port."""
-    try:
-        url = Endpoint.parse(ep)
-    except ValueError as exc:
-        return str(exc)
-    if url.host.count(":") > 2 and ("[" not in url.host or "]" not in url.host):
-        return "IPv6 addresses MUST be enclosed by square brackets"
-    if not url.hostname:
-        return "hostname must not be blank"
-    port = url.port
-    if port:
-        if not re.fullmatch(r"[+-]?[0-9]+", port):
-            return "port number must be numeric"
-        if not 1 <= int(port) <= 65535:
-            return "port number must be between 1 and 65535"
-    return None
-
-
-def parse_request_uri(raw: str) -> tuple[Endpoint | None, str | None]:
+def parse_request_uri(raw: str) -> tuple[GoURL | None, str | None]:
     """Go's ``url.ParseRequestURI``: (url, None) or (None, error text)."""
     if raw == "":
-        return None, 'parse "": empty url'
+        return None, str(GoURLError(raw, "empty url"))
     try:
-        url = Endpoint.parse(raw)
-    except ValueError as exc:
+        url = GoURL.parse(raw)
+    except GoURLError as exc:
         return None, str(exc)
     if not url.scheme and not raw.startswith("/") and raw != "*":
-        return None, f'parse "{raw}": invalid URI for request'
+        return None, str(GoURLError(raw, "invalid URI for request"))
     return url, None
 
 

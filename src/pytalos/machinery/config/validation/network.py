@@ -9,9 +9,10 @@ search for.
 from __future__ import annotations
 
 from ..schema import is_zero
+from ..types.common.gofmt import go_quote
 from ..types.v1alpha1 import Bond, Device, DeviceWireguardConfig, NetworkConfig
 from .netutil import address_contains_port, go_base64_decode, parse_cidr, parse_ip, validate_ip_or_cidr
-from .report import Report, go_quote
+from .report import Report
 
 ERR_REQUIRED_SECTION_OPTIONS = "required either config section to be set"
 ERR_MUTUALLY_EXCLUSIVE = "config sections are mutually exclusive"

@@ -1,40 +1,13 @@
 """Accumulating validation results the way Talos's ``go-multierror`` does.
 
-Talos collects every problem of a config before failing (``multierror.Append``), keeps warnings
-separately, and prints nested multierrors verbatim when one is wrapped with ``%w``. :class:`Report`
-is that accumulator; :func:`multierror_text` is the exact text ``multierror.Error.Error()`` prints.
+Talos collects every problem of a config before failing (``multierror.Append``) and keeps warnings
+separately; :class:`Report` is that accumulator. The text a multierror prints, and Go's ``%q``, are
+the shared :mod:`..types.common.gofmt` helpers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-
-def multierror_text(errors: list[str]) -> str:
-    """How hashicorp ``multierror`` prints a list of errors."""
-    noun = "error" if len(errors) == 1 else "errors"
-    body = "".join(f"\t* {e}\n" for e in errors)
-    return f"{len(errors)} {noun} occurred:\n{body}\n"
-
-
-def go_quote(value: str) -> str:
-    """Go's ``%q`` for the strings validation prints (escapes quotes, backslashes, control chars)."""
-    out = ['"']
-    for ch in value:
-        if ch == '"' or ch == "\\":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 @dataclass

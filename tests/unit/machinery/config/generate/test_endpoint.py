@@ -6,10 +6,11 @@ import pytest
 
 from pytalos.machinery.config.generate.endpoint import (
     EndpointError,
-    URLParseError,
-    parse_url,
+    fix_control_plane_endpoint,
+    is_ipv6_address,
     validate_cluster_endpoint,
 )
+from pytalos.machinery.config.types.common.neturl import GoURL
 
 pytestmark = pytest.mark.unit
 
@@ -67,14 +68,31 @@ def test_valid(endpoint: str) -> None:
     validate_cluster_endpoint(endpoint)
 
 
-def test_parse_url_matches_go() -> None:
-    url = parse_url("https://user@[fd00::1]:6443/path?q=1#frag")
-    assert (url.scheme, url.user, url.host, url.path) == ("https", "user", "[fd00::1]:6443", "/path")
-    assert (url.hostname(), url.port(), url.raw_query, url.fragment) == ("fd00::1", "6443", "q=1", "frag")
-    assert str(url) == "https://user@[fd00::1]:6443/path?q=1#frag"
-    opaque = parse_url("localhost:6443")
-    assert (opaque.scheme, opaque.opaque) == ("localhost", "6443")
-    with pytest.raises(URLParseError, match="first path segment in URL cannot contain colon"):
-        parse_url("10.0.0.1:6443")
-    with pytest.raises(URLParseError, match="missing protocol scheme"):
-        parse_url(":6443")
+@pytest.mark.parametrize(
+    ("url", "fixed"),
+    [
+        (GoURL.parse("10.0.0.1"), "https://10.0.0.1:6443"),  # a bare host parses as a path
+        (GoURL(host="10.0.0.1:2000"), "https://10.0.0.1:2000"),  # host:port does not parse at all
+        (GoURL.parse("http://[fd00::1]/x?q=1"), "https://[fd00::1]:6443/x?q=1"),
+        (GoURL.parse("localhost:6443"), "https:6443"),  # scheme "localhost", opaque "6443" (as in Go)
+    ],
+)
+def test_fix_control_plane_endpoint(url: GoURL, fixed: str) -> None:
+    before = str(url)
+    assert str(fix_control_plane_endpoint(url)) == fixed
+    assert str(url) == before  # the suggestion is a copy
+
+
+def test_parse_error_quotes_the_url_without_fragment() -> None:
+    with pytest.raises(EndpointError) as err:
+        validate_cluster_endpoint("https://h:x/#frag")
+    assert (
+        str(err.value)
+        == 'failed to parse the cluster endpoint URL: parse "https://h:x/": invalid port ":x" after host'
+    )
+
+
+def test_is_ipv6_address() -> None:
+    assert is_ipv6_address("fd00::1")
+    assert not is_ipv6_address("10.0.0.1")
+    assert not is_ipv6_address("https://[fd00::1]:6443")

@@ -167,3 +167,18 @@ def test_talosconfig(bundle: SecretsBundle) -> None:
     assert ctx.ca == bundle.certs.os.crt_b64
     empty = talosconfig(_input(bundle)).to_yaml()
     assert "endpoints: []" in empty
+
+
+def test_bundle_generates_init_only_on_demand_with_control_plane_patches() -> None:
+    from pytalos.machinery.config.generate.bundle import ConfigBundle
+    from pytalos.machinery.config.patch import load_patch
+
+    inp = Input("lazy", "https://10.5.0.2:6443", "1.28.0", version_contract=VersionContract.parse("v1.10"))
+    patch = load_patch(b"machine:\n    certSANs: [cp.example]\n")
+    bundle = ConfigBundle.generate(inp, control_plane_patches=[patch])
+    assert bundle._init is None
+    init = bundle.init.v1alpha1()
+    assert init is not None and init.machine_config is not None
+    assert init.machine_config.machine_type == "init"
+    assert init.machine_config.machine_cert_sans == ["cp.example"]
+    assert bundle.init is bundle.init  # generated once

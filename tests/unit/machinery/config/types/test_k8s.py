@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +99,8 @@ def _unredact(value: Any, counter: list[int]) -> Any:
     if isinstance(value, Unstructured):
         return Unstructured(_unredact(value.object, counter))
     if isinstance(value, Struct):
-        for f in dataclasses.fields(value):
-            setattr(value, f.name, _unredact(getattr(value, f.name), counter))
+        for fi in value.fields_info():
+            setattr(value, fi.attr, _unredact(getattr(value, fi.attr), counter))
     return value
 
 

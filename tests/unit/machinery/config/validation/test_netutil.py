@@ -50,26 +50,13 @@ def test_address_contains_port(addr: str, expected: bool) -> None:
     assert netutil.address_contains_port(addr) is expected
 
 
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://localhost:6443/", None),
-        ("/manifest.yaml", "hostname must not be blank"),
-        ("https://example.com:0", "port number must be between 1 and 65535"),
-        ("https://2001:db8::1:443", "IPv6 addresses MUST be enclosed by square brackets"),
-        ("https://[2001:db8::1]:443", None),
-        ("://x", 'parse "://x": missing protocol scheme'),
-    ],
-)
-def test_validate_endpoint_uri(url: str, expected: str | None) -> None:
-    assert netutil.validate_endpoint_uri(url) == expected
-
-
 def test_parse_request_uri() -> None:
     assert netutil.parse_request_uri("foo") == (None, 'parse "foo": invalid URI for request')
     assert netutil.parse_request_uri("") == (None, 'parse "": empty url')
     url, err = netutil.parse_request_uri("https://discovery.talos.dev/")
     assert err is None and url is not None and url.path == "/"
+    assert netutil.parse_request_uri('a"b') == (None, 'parse "a\\"b": invalid URI for request')
+    assert netutil.parse_request_uri("://x") == (None, 'parse "://x": missing protocol scheme')
 
 
 def test_subnet_or_address() -> None:

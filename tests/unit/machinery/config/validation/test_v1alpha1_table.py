@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pytalos.machinery.config.validation import validate_config
+from pytalos.machinery.config.validation import multierror_text, validate_config
 
 from ._build import BAR, FOO, build, controlplane, error_text, worker
 
@@ -30,11 +30,11 @@ EXT_DEPRECATED = (
 
 
 def one(msg: str) -> str:
-    return f"1 error occurred:\n\t* {msg}\n\n"
+    return multierror_text([msg])
 
 
 def many(*msgs: str) -> str:
-    return f"{len(msgs)} errors occurred:\n" + "".join(f"\t* {m}\n" for m in msgs) + "\n"
+    return multierror_text(list(msgs))
 
 
 def net(*devices: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -44,7 +44,33 @@ def net(*devices: dict[str, Any], **extra: Any) -> dict[str, Any]:
 DISCOVERY = {"id": "test", "secret": "test", "discovery": {"enabled": True}}
 
 # (name, machine, cluster, requires_install, strict, warnings, error)
-CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
+Case = tuple[str, Any, Any, bool, bool, list[str], str]
+
+
+def _two_links(name: str, first: tuple[str, str], second: tuple[str, str]) -> Case:
+    """``eth1`` is a member of both links (``(section, link name)`` each): Talos names the two links."""
+    (kind1, link1), (kind2, link2) = first, second
+    network = net(
+        {"interface": link1, kind1: {"interfaces": ["eth0", "eth1"]}},
+        {"interface": link2, kind2: {"interfaces": ["eth1", "eth2"]}},
+    )
+    message = f'interface "eth1" is declared as part of two separate links: "{link1}" and "{link2}"'
+    return (name, controlplane(network=network), None, False, False, [], one(message))
+
+
+def _member_addressing(name: str, kind: str, link: str) -> Case:
+    """Members of a bond/bridge (``kind``) must not be addressed (dhcp, addresses or deprecated cidr)."""
+    network = net(
+        {"interface": link, kind: {"interfaces": ["eth0", "eth1", "eth2"]}},
+        {"interface": "eth0", "dhcp": True},
+        {"interface": "eth1", "addresses": ["192.168.0.1/24"]},
+        {"interface": "eth2", "cidr": "192.168.1.1/24"},
+    )
+    errors = many(*(ADDRESSING.format(eth) for eth in ("eth0", "eth1", "eth2")))
+    return (name, controlplane(network=network), None, False, False, [CIDR_DEPRECATED.format("eth2")], errors)
+
+
+CASES: list[Case] = [
     ("NoMachine", None, None, False, False, [], one("machine instructions are required")),
     (
         "NoMachineType",
@@ -295,66 +321,10 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
             'interface "bond0" has both interfaces and selectors set: config sections are mutually exclusive'
         ),
     ),
-    (
-        "BondDoubleBond",
-        controlplane(
-            network=net(
-                {"interface": "bond0", "bond": {"interfaces": ["eth0", "eth1"]}},
-                {"interface": "bond1", "bond": {"interfaces": ["eth1", "eth2"]}},
-            )
-        ),
-        None,
-        False,
-        False,
-        [],
-        one('interface "eth1" is declared as part of two separate links: "bond0" and "bond1"'),
-    ),
-    (
-        "BondSlaveAddressing",
-        controlplane(
-            network=net(
-                {"interface": "bond0", "bond": {"interfaces": ["eth0", "eth1", "eth2"]}},
-                {"interface": "eth0", "dhcp": True},
-                {"interface": "eth1", "addresses": ["192.168.0.1/24"]},
-                {"interface": "eth2", "cidr": "192.168.1.1/24"},
-            )
-        ),
-        None,
-        False,
-        False,
-        [CIDR_DEPRECATED.format("eth2")],
-        many(ADDRESSING.format("eth0"), ADDRESSING.format("eth1"), ADDRESSING.format("eth2")),
-    ),
-    (
-        "BridgeSlaveAddressing",
-        controlplane(
-            network=net(
-                {"interface": "br0", "bridge": {"interfaces": ["eth0", "eth1", "eth2"]}},
-                {"interface": "eth0", "dhcp": True},
-                {"interface": "eth1", "addresses": ["192.168.0.1/24"]},
-                {"interface": "eth2", "cidr": "192.168.1.1/24"},
-            )
-        ),
-        None,
-        False,
-        False,
-        [CIDR_DEPRECATED.format("eth2")],
-        many(ADDRESSING.format("eth0"), ADDRESSING.format("eth1"), ADDRESSING.format("eth2")),
-    ),
-    (
-        "BridgeDoubleBridge",
-        controlplane(
-            network=net(
-                {"interface": "br0", "bridge": {"interfaces": ["eth0", "eth1"]}},
-                {"interface": "br1", "bridge": {"interfaces": ["eth1", "eth2"]}},
-            )
-        ),
-        None,
-        False,
-        False,
-        [],
-        one('interface "eth1" is declared as part of two separate links: "br0" and "br1"'),
-    ),
+    _two_links("BondDoubleBond", ("bond", "bond0"), ("bond", "bond1")),
+    _member_addressing("BondSlaveAddressing", "bond", "bond0"),
+    _member_addressing("BridgeSlaveAddressing", "bridge", "br0"),
+    _two_links("BridgeDoubleBridge", ("bridge", "br0"), ("bridge", "br1")),
     (
         "InterfaceIsBothBridgeAndBond",
         controlplane(
@@ -375,20 +345,7 @@ CASES: list[tuple[str, Any, Any, bool, bool, list[str], str]] = [
             "mutually exclusive"
         ),
     ),
-    (
-        "InterfacePartOfBridgeAndBond",
-        controlplane(
-            network=net(
-                {"interface": "br0", "bridge": {"interfaces": ["eth0", "eth1"]}},
-                {"interface": "bond0", "bond": {"interfaces": ["eth1", "eth2"]}},
-            )
-        ),
-        None,
-        False,
-        False,
-        [],
-        one('interface "eth1" is declared as part of two separate links: "br0" and "bond0"'),
-    ),
+    _two_links("InterfacePartOfBridgeAndBond", ("bridge", "br0"), ("bond", "bond0")),
     (
         "Wireguard",
         controlplane(

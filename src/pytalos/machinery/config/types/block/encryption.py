@@ -8,7 +8,6 @@ encrypted volume (known provider, at least one key, unique slots, PCR numbers in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...schema import Struct, yfield
@@ -21,33 +20,28 @@ UKI_PCR = 11
 MAX_PCR = 23
 
 
-@dataclass
 class EncryptionKeyStatic(Struct):
     """EncryptionKeyStatic: a passphrase stored in the config itself."""
 
     key_data: str = yfield("passphrase", omitempty=True, doc="Static passphrase for this key slot.")
 
 
-@dataclass
 class EncryptionKeyNodeID(Struct):
     """EncryptionKeyNodeID: key derived from the node UUID and partition label (no settings)."""
 
 
-@dataclass
 class EncryptionKeyKMS(Struct):
     """EncryptionKeyKMS: key sealed/unsealed by a KMS server."""
 
     kms_endpoint: str = yfield("endpoint", doc="KMS endpoint used to seal and unseal the key.")
 
 
-@dataclass
 class EncryptionKeyTPMOptions(Struct):
     """EncryptionKeyTPMOptions: how a TPM-sealed key is bound to PCR state."""
 
     pcrs: list[int] = yfield("pcrs", omitempty=True, doc="PCRs the key is bound to (empty list: none).")
 
 
-@dataclass
 class EncryptionKeyTPM(Struct):
     """EncryptionKeyTPM: key sealed/unsealed by the TPM."""
 
@@ -72,7 +66,6 @@ class EncryptionKeyTPM(Struct):
         return bool(self.tpm_check_secureboot_status_on_enroll)
 
 
-@dataclass
 class EncryptionKey(Struct):
     """EncryptionKey: one LUKS2 key slot and how its key is obtained."""
 
@@ -93,7 +86,6 @@ class EncryptionKey(Struct):
         return bool(self.key_lock_to_state)
 
 
-@dataclass
 class EncryptionSpec(Struct):
     """EncryptionSpec: volume encryption provider, keys and cipher settings."""
 

@@ -8,7 +8,6 @@ over the network or a hypervisor channel (virtiofs, NFS). Both are mounted under
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -21,7 +20,6 @@ from .user_volumes import PARTITION_LABEL_LENGTH
 MAX_EXTERNAL_VOLUME_NAME_LENGTH = PARTITION_LABEL_LENGTH - len("e-")
 
 
-@dataclass
 class VolumeSelector(Struct):
     """VolumeSelector: CEL expression choosing an existing volume."""
 
@@ -30,7 +28,6 @@ class VolumeSelector(Struct):
     )
 
 
-@dataclass
 class VolumeDiscoverySpec(Struct):
     """VolumeDiscoverySpec: how an existing volume is found."""
 
@@ -44,7 +41,6 @@ class VolumeDiscoverySpec(Struct):
         return [f"volume selector is invalid: {problem}"] if problem else []
 
 
-@dataclass
 class ExistingMountSpec(Struct):
     """ExistingMountSpec: mount options of an existing volume."""
 
@@ -58,7 +54,6 @@ class ExistingMountSpec(Struct):
 
 
 @register
-@dataclass
 class ExistingVolumeConfigV1Alpha1(Document):
     """ExistingVolumeConfig: mount a partition or disk created outside Talos."""
 
@@ -80,14 +75,12 @@ class ExistingVolumeConfigV1Alpha1(Document):
         return [], errors
 
 
-@dataclass
 class VirtiofsMountSpec(Struct):
     """VirtiofsMountSpec: virtiofs share to mount."""
 
     virtiofs_tag: str = yfield("tag", doc="virtiofs tag exported by the hypervisor.")
 
 
-@dataclass
 class NFSMountSpec(Struct):
     """NFSMountSpec: NFS export and client options."""
 
@@ -124,7 +117,6 @@ class NFSMountSpec(Struct):
     )
 
 
-@dataclass
 class ExternalMountSpec(Struct):
     """ExternalMountSpec: mount options and source of an external volume."""
 
@@ -140,7 +132,6 @@ class ExternalMountSpec(Struct):
 
 
 @register
-@dataclass
 class ExternalVolumeConfigV1Alpha1(Document):
     """ExternalVolumeConfig: mount a network or hypervisor-provided filesystem."""
 

@@ -7,7 +7,6 @@ Talos sources: ``block/zswap_config.go``, ``block/filesystem_trim_config.go``, `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...codecs import Duration
@@ -21,7 +20,6 @@ DEFAULT_SCRUB_INTERVAL_NS = 7 * 24 * 3600 * 10**9
 
 
 @register
-@dataclass
 class ZswapConfigV1Alpha1(Document):
     """ZswapConfig: enable zswap (compressed memory pool in front of swap)."""
 
@@ -52,7 +50,6 @@ class ZswapConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class FilesystemTrimConfigV1Alpha1(Document):
     """FilesystemTrimConfig: periodic fstrim of mounted filesystems."""
 
@@ -81,7 +78,6 @@ class FilesystemTrimConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class FilesystemScrubConfigV1Alpha1(Document):
     """FilesystemScrubConfig: periodic online scrub (xfs_scrub) of mounted filesystems."""
 

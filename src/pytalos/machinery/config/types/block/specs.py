@@ -8,8 +8,6 @@ and apply identical validation with Talos's error texts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...codecs import Duration
 from ...schema import Struct, yfield
 from ..common.cel import Expression
@@ -31,7 +29,6 @@ class SetDuration(Duration):
         return False
 
 
-@dataclass
 class DiskSelector(Struct):
     """DiskSelector: CEL expression choosing the disk a volume is created on."""
 
@@ -40,7 +37,6 @@ class DiskSelector(Struct):
     )
 
 
-@dataclass
 class ProvisioningSpec(Struct):
     """ProvisioningSpec: where a volume is allocated and how big it may be."""
 
@@ -99,7 +95,6 @@ class ProvisioningSpec(Struct):
         return errors
 
 
-@dataclass
 class XFSSpec(Struct):
     """XFSSpec: XFS-specific formatting options."""
 
@@ -111,7 +106,6 @@ class XFSSpec(Struct):
     )
 
 
-@dataclass
 class FilesystemSpec(Struct):
     """FilesystemSpec: filesystem type and options of a user volume."""
 
@@ -138,14 +132,12 @@ class FilesystemSpec(Struct):
         return []
 
 
-@dataclass
 class SystemVolumeFilesystemSpec(Struct):
     """SystemVolumeFilesystemSpec: tunables of a system volume's (fixed) filesystem."""
 
     xfs_spec: XFSSpec | None = yfield("xfs", omitempty=True, doc="XFS-specific options.")
 
 
-@dataclass
 class MountSpec(Struct):
     """MountSpec: mount options of a system volume."""
 
@@ -160,7 +152,6 @@ class MountSpec(Struct):
         return self.mount_secure is not None or self.mount_disable_access_time is not None
 
 
-@dataclass
 class UserMountSpec(Struct):
     """UserMountSpec: mount options of a user volume."""
 
@@ -172,7 +163,6 @@ class UserMountSpec(Struct):
     )
 
 
-@dataclass
 class TrimConfig(Struct):
     """TrimConfig: per-volume override of the global FilesystemTrimConfig."""
 
@@ -202,7 +192,6 @@ class TrimConfig(Struct):
         return [f"trim {problem}"] if problem else []
 
 
-@dataclass
 class ScrubConfig(Struct):
     """ScrubConfig: per-volume override of the global FilesystemScrubConfig."""
 

@@ -8,7 +8,6 @@ partition label is ``u-``/``r-``/``s-`` plus the name, which is why names are li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -24,7 +23,6 @@ MAX_SWAP_VOLUME_NAME_LENGTH = PARTITION_LABEL_LENGTH - len("s-")
 
 
 @register
-@dataclass
 class UserVolumeConfigV1Alpha1(Document):
     """UserVolumeConfig: a volume mounted under /var/mnt/<name> for workloads."""
 
@@ -78,7 +76,6 @@ class UserVolumeConfigV1Alpha1(Document):
         self.encryption_spec.redact(replacement)
 
 
-@dataclass
 class _PartitionVolume(Document):
     """Common shape of RawVolumeConfig and SwapVolumeConfig: name, provisioning, encryption."""
 
@@ -105,7 +102,6 @@ class _PartitionVolume(Document):
 
 
 @register
-@dataclass
 class RawVolumeConfigV1Alpha1(_PartitionVolume):
     """RawVolumeConfig: an unformatted partition (label ``r-<name>``), e.g. for CSI provisioners."""
 
@@ -114,7 +110,6 @@ class RawVolumeConfigV1Alpha1(_PartitionVolume):
 
 
 @register
-@dataclass
 class SwapVolumeConfigV1Alpha1(_PartitionVolume):
     """SwapVolumeConfig: a partition (label ``s-<name>``) activated as swap."""
 

@@ -8,7 +8,6 @@ accepts, with Talos's error texts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -36,7 +35,6 @@ def go_quote_list(items: tuple[str, ...] | list[str]) -> str:
 
 
 @register
-@dataclass
 class VolumeConfigV1Alpha1(Document):
     """VolumeConfig: configuration of one system volume."""
 

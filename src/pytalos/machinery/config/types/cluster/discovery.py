@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -25,7 +24,6 @@ _STD_B64 = re.compile(r"[A-Za-z0-9+/]*")
 
 
 @register
-@dataclass
 class DiscoveryServiceConfigV1Alpha1(Document):
     """DiscoveryServiceConfig: a discovery service endpoint the node registers with."""
 
@@ -83,7 +81,6 @@ def validate_base64_with_len(value: str, want_len: int) -> str | None:
 
 
 @register
-@dataclass
 class DiscoveryIdentityConfigV1Alpha1(Document):
     """DiscoveryIdentityConfig: the cluster identity used with the discovery service."""
 

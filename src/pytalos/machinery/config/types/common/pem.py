@@ -10,8 +10,6 @@ the config-level decisions and Talos's messages. Checks return the error text, o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ....crypto.pem import PEM_CERTIFICATE, X509Error, parse_private_key, pem_decode_all
 from ....crypto.x509 import parse_certificate, parse_certificate_der
 from ...schema import Struct, yfield
@@ -44,7 +42,6 @@ def has_parseable_certificate(text: str) -> bool:
     return False
 
 
-@dataclass
 class CertificateAndKey(Struct):
     """Go ``meta.CertificateAndKey``: a PEM certificate and its PEM private key."""
 

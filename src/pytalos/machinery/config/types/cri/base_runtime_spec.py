@@ -6,7 +6,6 @@ exclusive with the deprecated ``.machine.baseRuntimeSpecOverrides``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ...document import Document, register
@@ -15,7 +14,6 @@ from .oci_spec import check_runtime_spec
 
 
 @register
-@dataclass
 class CRIBaseRuntimeSpecConfigV1Alpha1(Document):
     """Go ``cri.CRIBaseRuntimeSpecConfigV1Alpha1`` (kind CRIBaseRuntimeSpecConfig)."""
 

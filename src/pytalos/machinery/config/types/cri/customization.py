@@ -6,7 +6,6 @@ name ``customization`` is reserved for the legacy ``/etc/cri/conf.d/20-customiza
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -18,7 +17,6 @@ LEGACY_CRI_CUSTOMIZATION_CONFIG_NAME = "customization"
 
 
 @register
-@dataclass
 class CRICustomizationConfigV1Alpha1(Document):
     """Go ``cri.CRICustomizationConfigV1Alpha1`` (kind CRICustomizationConfig)."""
 

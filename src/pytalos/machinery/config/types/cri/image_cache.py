@@ -5,14 +5,12 @@ It supersedes ``.machine.features.imageCache``; setting both is a container-leve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
 
 
-@dataclass
 class LocalImageCacheConfig(Struct):
     """Go ``cri.LocalImageCacheConfig``."""
 
@@ -20,7 +18,6 @@ class LocalImageCacheConfig(Struct):
 
 
 @register
-@dataclass
 class ImageCacheConfigV1Alpha1(Document):
     """Go ``cri.ImageCacheConfigV1Alpha1`` (kind ImageCacheConfig)."""
 

@@ -6,7 +6,6 @@ It holds secrets, so it implements :meth:`RegistryAuthConfigV1Alpha1.redact` lik
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -14,7 +13,6 @@ from ...schema import yfield
 
 
 @register
-@dataclass
 class RegistryAuthConfigV1Alpha1(Document):
     """Go ``cri.RegistryAuthConfigV1Alpha1`` (kind RegistryAuthConfig)."""
 

@@ -6,7 +6,6 @@ scheme would make every pull for that registry fail.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -16,7 +15,6 @@ from ..common.neturl import GoURLError
 from ..common.url import URL
 
 
-@dataclass
 class RegistryEndpoint(Struct):
     """Go ``cri.RegistryEndpoint``: one mirror endpoint."""
 
@@ -27,7 +25,6 @@ class RegistryEndpoint(Struct):
 
 
 @register
-@dataclass
 class RegistryMirrorConfigV1Alpha1(Document):
     """Go ``cri.RegistryMirrorConfigV1Alpha1`` (kind RegistryMirrorConfig)."""
 

@@ -6,7 +6,6 @@ checked for well-formed PEM with Talos's messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -15,7 +14,6 @@ from ..common.pem import CertificateAndKey, has_parseable_certificate
 
 
 @register
-@dataclass
 class RegistryTLSConfigV1Alpha1(Document):
     """Go ``cri.RegistryTLSConfigV1Alpha1`` (kind RegistryTLSConfig)."""
 

@@ -7,7 +7,6 @@ static validation rules (Talos ``hardware/pci_driver_rebind_config.go``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -15,7 +14,6 @@ from ...schema import yfield
 
 
 @register
-@dataclass
 class PCIDriverRebindConfigV1Alpha1(Document):
     """PCIDriverRebindConfig: target driver for one PCI device."""
 

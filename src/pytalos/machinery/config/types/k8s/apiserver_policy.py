@@ -7,7 +7,6 @@ blobs are kept as :class:`~..meta.Unstructured` data so they round-trip exactly,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ...document import Document, register
@@ -16,7 +15,6 @@ from ..meta import Unstructured, replace_if_set
 
 
 @register
-@dataclass
 class KubeAdmissionControlConfigV1Alpha1(Document):
     """Configuration of one kube-apiserver admission control plugin, named by the plugin."""
 
@@ -33,7 +31,6 @@ class KubeAdmissionControlConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubeAuditPolicyConfigV1Alpha1(Document):
     """The kube-apiserver audit policy."""
 
@@ -48,7 +45,6 @@ class KubeAuditPolicyConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubeAuthenticationConfigV1Alpha1(Document):
     """The kube-apiserver structured authentication configuration."""
 
@@ -66,7 +62,6 @@ ALLOWED_AUTHORIZER_TYPES = ("Node", "RBAC", "Webhook")
 
 
 @register
-@dataclass
 class KubeAuthorizerConfigV1Alpha1(Document):
     """One authorizer in the kube-apiserver authorization chain."""
 
@@ -110,7 +105,6 @@ def _redact_secrets(obj: dict[str, Any], replacement: str) -> None:
 
 
 @register
-@dataclass
 class KubeEtcdEncryptionConfigV1Alpha1(Document):
     """Encryption at rest of Kubernetes resources in etcd (EncryptionConfiguration body)."""
 

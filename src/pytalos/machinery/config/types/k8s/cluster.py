@@ -8,7 +8,6 @@ document, with the same checks Talos applies (endpoint URL shape, dual-stack sub
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ....role import ALL as ALL_ROLES
@@ -21,7 +20,6 @@ from .common import ResourcesConfig
 
 
 @register
-@dataclass
 class KubeClusterConfigV1Alpha1(Document):
     """Cluster name and the Kubernetes API endpoint nodes use."""
 
@@ -69,7 +67,6 @@ def _validate_subnets(subnets: list[Prefix], min_size: int) -> str:
 
 
 @register
-@dataclass
 class KubeNetworkConfigV1Alpha1(Document):
     """DNS domain and the pod/service CIDRs (one, or one IPv4 plus one IPv6)."""
 
@@ -96,7 +93,6 @@ class KubeNetworkConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubeFlannelCNIConfigV1Alpha1(Document):
     """Flannel CNI deployed by Talos."""
 
@@ -123,7 +119,6 @@ class KubeFlannelCNIConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubePrismConfigV1Alpha1(Document):
     """The node-local Kubernetes API load balancer on 127.0.0.1:<port>."""
 
@@ -139,7 +134,6 @@ class KubePrismConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubeTalosAPIAccessConfigV1Alpha1(Document):
     """Which Talos API roles Kubernetes pods may get, and from which namespaces."""
 

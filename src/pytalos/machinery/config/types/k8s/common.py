@@ -6,15 +6,12 @@ carry the same pod ``resources`` block, so it lives here once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...schema import Struct, yfield
 from ..meta import Unstructured
 
 _SUPPORTED_RESOURCES = ("memory", "cpu")
 
 
-@dataclass
 class ResourcesConfig(Struct):
     """Pod resource requests and limits (only ``cpu`` and ``memory`` are accepted)."""
 

@@ -8,7 +8,6 @@ node in Talos (not in local ``talosctl validate``), so it is not repeated here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -47,7 +46,6 @@ DEFAULT_API_PORT = 6443
 
 
 @register
-@dataclass
 class KubeAPIServerConfigV1Alpha1(Document):
     """The kube-apiserver static pod."""
 
@@ -91,7 +89,6 @@ def _validate_pod(name: str, enabled: bool | None, image: str, resources: Resour
 
 
 @register
-@dataclass
 class KubeControllerManagerConfigV1Alpha1(Document):
     """The kube-controller-manager static pod."""
 
@@ -113,7 +110,6 @@ class KubeControllerManagerConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubeSchedulerConfigV1Alpha1(Document):
     """The kube-scheduler static pod."""
 
@@ -138,7 +134,6 @@ class KubeSchedulerConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubeProxyConfigV1Alpha1(Document):
     """The kube-proxy DaemonSet deployed at bootstrap."""
 
@@ -183,7 +178,6 @@ class KubeProxyConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubeletConfigV1Alpha1(Document):
     """The kubelet on this node."""
 
@@ -213,7 +207,6 @@ DEFAULT_COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.14.2"
 
 
 @register
-@dataclass
 class KubeCoreDNSConfigV1Alpha1(Document):
     """The CoreDNS deployment."""
 

@@ -6,7 +6,6 @@ manifest is its own named document, so patches can add or delete one without tou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -16,7 +15,6 @@ from .node import _validate_name
 
 
 @register
-@dataclass
 class KubeInlineManifestConfigV1Alpha1(Document):
     """A manifest (possibly several ``---`` separated objects) given inline."""
 
@@ -31,7 +29,6 @@ class KubeInlineManifestConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubeExternalManifestConfigV1Alpha1(Document):
     """A manifest downloaded from an http(s) URL (fetched once, not watched)."""
 

@@ -8,7 +8,6 @@ kubelet rejects it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -18,7 +17,6 @@ from ..meta import Unstructured, replace_if_set
 from .cluster import parse_subnet_or_address
 
 
-@dataclass
 class NodeIPConfig(Struct):
     """Which networks the kubelet node IP is picked from (``!`` excludes)."""
 
@@ -26,7 +24,6 @@ class NodeIPConfig(Struct):
 
 
 @register
-@dataclass
 class KubeNodeConfigV1Alpha1(Document):
     """How this machine registers as a Kubernetes node: FQDN, node IP, labels, annotations, taints."""
 
@@ -65,7 +62,6 @@ def _validate_name(what: str, name: str) -> list[str]:
 
 
 @register
-@dataclass
 class KubeStaticPodConfigV1Alpha1(Document):
     """A pod the kubelet runs as a static pod (available before the control plane is up)."""
 
@@ -88,7 +84,6 @@ class KubeStaticPodConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubeCredentialProviderConfigV1Alpha1(Document):
     """The kubelet image credential provider configuration."""
 

@@ -7,7 +7,6 @@ support bundles must never show keys) and validates its PEM material with Talos'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ....crypto.x509 import PEMEncodedKey, X509Error
@@ -38,7 +37,6 @@ def _accepted_with_issuing(issuing: CertificateAndKey | None, accepted: list[str
 
 
 @register
-@dataclass
 class KubeAPIServerCAConfigV1Alpha1(Document):
     """The Kubernetes API server CA: the issuing pair (control planes) and extra accepted CAs."""
 
@@ -62,7 +60,6 @@ class KubeAPIServerCAConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class KubeAggregatorCAConfigV1Alpha1(Document):
     """The API aggregation (front-proxy) CA: issuing pair and extra accepted CAs."""
 
@@ -84,7 +81,6 @@ class KubeAggregatorCAConfigV1Alpha1(Document):
         return _accepted_with_issuing(self.issuing_ca, self.accepted_cas)
 
 
-@dataclass
 class IssuerServiceAccountConfig(Struct):
     """How service-account tokens are signed: the private key and the issuer URL."""
 
@@ -94,7 +90,6 @@ class IssuerServiceAccountConfig(Struct):
     )
 
 
-@dataclass
 class AcceptedServiceAccountConfig(Struct):
     """Additional keys, issuers and audiences the API server accepts tokens for."""
 
@@ -106,7 +101,6 @@ class AcceptedServiceAccountConfig(Struct):
 
 
 @register
-@dataclass
 class KubeServiceAccountConfigV1Alpha1(Document):
     """Service-account token signing key and accepted issuers (control planes only)."""
 

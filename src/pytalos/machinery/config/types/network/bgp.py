@@ -7,7 +7,6 @@ in Talos) because appending neighbors from a patch would rarely be what the user
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...codecs import Duration
@@ -16,13 +15,11 @@ from ...schema import Struct, yfield
 from ..common.netaddr import Addr, Prefix
 
 
-@dataclass
 class BGPImportRoute(Struct):
     bgp_instance: str = yfield("bgpInstance", doc="Source BGP instance to import from.")
     prefixes: list[Prefix] = yfield("prefixes", doc="Prefixes selecting the routes to import.")
 
 
-@dataclass
 class BGPBFDConfig(Struct):
     transmit_interval: Duration = yfield(
         "transmitInterval", omitempty=True, default_factory=Duration, doc="Minimum transmit interval."
@@ -33,7 +30,6 @@ class BGPBFDConfig(Struct):
     detect_multiplier: int = yfield("detectMultiplier", omitempty=True, doc="Detection multiplier.")
 
 
-@dataclass
 class BGPNeighborConfig(Struct):
     address: Addr = yfield("address", omitempty=True, default_factory=Addr, doc="Neighbor IP (numbered).")
     link: str = yfield("link", omitempty=True, doc="Link for an unnumbered session.")
@@ -114,7 +110,6 @@ def _import_routes_errors(instance: str, routes: list[BGPImportRoute]) -> list[s
 
 
 @register
-@dataclass
 class BGPInstanceConfigV1Alpha1(Document):
     """A host BGP routing instance and its neighbors."""
 

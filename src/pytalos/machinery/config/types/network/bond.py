@@ -7,7 +7,6 @@ the driver default. 802.3ad bonds without link monitoring timers get Talos's war
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -28,7 +27,6 @@ from .link import CommonLinkConfig, conflicting_link_kinds, name_required
 
 
 @register
-@dataclass
 class BondConfigV1Alpha1(Document):
     """Creates a bond link over ``links``."""
 

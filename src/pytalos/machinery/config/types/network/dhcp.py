@@ -6,7 +6,6 @@ the DUID must be given exactly when the client identifier is ``duid``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -28,7 +27,6 @@ def _validate_dhcp(name: str, client_id: ClientIdentifier | None, duid: Hardware
 
 
 @register
-@dataclass
 class DHCPv4ConfigV1Alpha1(Document):
     """Runs a DHCPv4 client on the link ``name``."""
 
@@ -57,7 +55,6 @@ class DHCPv4ConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class DHCPv6ConfigV1Alpha1(Document):
     """Runs a DHCPv6 client on the link ``name``."""
 

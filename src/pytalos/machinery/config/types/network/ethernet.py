@@ -6,7 +6,6 @@ and channel sizes are optional numbers left untouched when unset.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -14,7 +13,6 @@ from ...schema import Struct, yfield
 from .enums import WOLMode
 
 
-@dataclass
 class EthernetRingsConfig(Struct):
     """Ring sizes (``ethtool -G``)."""
 
@@ -30,7 +28,6 @@ class EthernetRingsConfig(Struct):
     tcp_data_split: bool | None = yfield("tcp-data-split", omitempty=True, doc="TCP data split.")
 
 
-@dataclass
 class EthernetChannelsConfig(Struct):
     """Channel counts (``ethtool -L``)."""
 
@@ -41,7 +38,6 @@ class EthernetChannelsConfig(Struct):
 
 
 @register
-@dataclass
 class EthernetConfigV1Alpha1(Document):
     """Ethernet settings of the link ``name``."""
 

@@ -7,7 +7,6 @@ rather than appending (Talos tags both ``merge:"replace"``), so a patch can narr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -18,7 +17,6 @@ from .port_range import PortRange, validate_port_ranges
 
 
 @register
-@dataclass
 class DefaultActionConfigV1Alpha1(Document):
     """The firewall's default action for ingress traffic."""
 
@@ -29,7 +27,6 @@ class DefaultActionConfigV1Alpha1(Document):
     )
 
 
-@dataclass
 class RulePortSelector(Struct):
     ports: list[PortRange] = yfield(
         "ports", merge="replace", doc="Ports or inclusive port ranges (e.g. 53, 8000-9000)."
@@ -37,7 +34,6 @@ class RulePortSelector(Struct):
     protocol: Protocol = yfield("protocol", default_factory=Protocol, doc="tcp, udp, icmp or icmpv6.")
 
 
-@dataclass
 class IngressRule(Struct):
     subnet: Prefix = yfield("subnet", default_factory=Prefix, doc="Source subnet allowed in.")
     except_: Prefix = yfield(
@@ -46,7 +42,6 @@ class IngressRule(Struct):
 
 
 @register
-@dataclass
 class RuleConfigV1Alpha1(Document):
     """A firewall rule: which sources may reach which host ports."""
 

@@ -8,7 +8,6 @@ two, so they must round-trip exactly.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -20,7 +19,6 @@ _AUTO_OFF, _AUTO_STABLE = 0, 2
 
 
 @register
-@dataclass
 class HostnameConfigV1Alpha1(Document):
     """Sets a static hostname or chooses how one is generated."""
 
@@ -47,7 +45,6 @@ class HostnameConfigV1Alpha1(Document):
         return [], errors
 
 
-@dataclass
 class NameserverConfig(Struct):
     address: Addr = yfield("address", default_factory=Addr, doc="Nameserver IP address.")
     protocol: DNSProtocol = yfield(
@@ -56,7 +53,6 @@ class NameserverConfig(Struct):
     tls_server_name: str = yfield("tlsServerName", omitempty=True, doc="TLS name for DoT/DoH.")
 
 
-@dataclass
 class SearchDomainsConfig(Struct):
     domains: list[str] = yfield("domains", omitempty=True, doc="Search domains for resolv.conf.")
     disable_default: bool | None = yfield(
@@ -64,7 +60,6 @@ class SearchDomainsConfig(Struct):
     )
 
 
-@dataclass
 class HostDNSConfig(Struct):
     enabled: bool | None = yfield("enabled", omitempty=True, doc="Run the host DNS caching resolver.")
     forward_kube_dns_to_host: bool | None = yfield(
@@ -83,7 +78,6 @@ _ALL_ENCRYPTED_WARNING = (
 
 
 @register
-@dataclass
 class ResolverConfigV1Alpha1(Document):
     """Nameservers, search domains and the host DNS resolver."""
 
@@ -121,7 +115,6 @@ class ResolverConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class StaticHostConfigV1Alpha1(Document):
     """An ``/etc/hosts`` entry: the IP address ``name`` maps to ``hostnames``."""
 

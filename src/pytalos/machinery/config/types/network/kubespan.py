@@ -7,7 +7,6 @@ endpoints (e.g. NAT mappings) to peers. Endpoint filters accept ``!``-negated CI
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -21,7 +20,6 @@ KUBESPAN_LINK_MTU = 1420
 """KubeSpan link MTU when none is configured."""
 
 
-@dataclass
 class KubeSpanFiltersConfig(Struct):
     endpoints: list[str] = yfield(
         "endpoints", omitempty=True, doc="CIDRs of node addresses advertised as endpoints ('!' excludes)."
@@ -32,7 +30,6 @@ class KubeSpanFiltersConfig(Struct):
 
 
 @register
-@dataclass
 class KubeSpanConfigV1Alpha1(Document):
     """KubeSpan settings of this node."""
 
@@ -75,7 +72,6 @@ def _is_subnet_or_address(text: str) -> bool:
 
 
 @register
-@dataclass
 class KubespanEndpointsConfigV1Alpha1(Document):
     """Extra Wireguard endpoints this node announces to its KubeSpan peers."""
 

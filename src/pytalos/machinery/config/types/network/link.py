@@ -7,7 +7,6 @@ with its validation so every link kind reports bad addresses and routes the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -16,7 +15,6 @@ from ..common.netaddr import Addr, Prefix
 from .enums import RoutingTable
 
 
-@dataclass
 class AddressConfig(Struct):
     """Go ``AddressConfig``: one static address of a link."""
 
@@ -28,7 +26,6 @@ class AddressConfig(Struct):
     )
 
 
-@dataclass
 class RouteConfig(Struct):
     """Go ``RouteConfig``: one static route via a link."""
 
@@ -47,7 +44,6 @@ class RouteConfig(Struct):
     )
 
 
-@dataclass
 class CommonLinkConfig(Struct):
     """Go ``CommonLinkConfig``: inlined into every link document."""
 
@@ -101,7 +97,6 @@ def conflicting_link_kinds(self_kind: str) -> list[str]:
 
 
 @register
-@dataclass
 class LinkConfigV1Alpha1(Document):
     """Configures a physical link (network interface) by name or alias."""
 

@@ -6,20 +6,17 @@ verb (``net%d``) aliases every matching link in hardware-address order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
 
 
-@dataclass
 class LinkSelector(Struct):
     match: str = yfield("match", omitempty=True, doc="CEL expression over `link` selecting the link(s).")
 
 
 @register
-@dataclass
 class LinkAliasConfigV1Alpha1(Document):
     """Aliases the link(s) matched by ``selector``."""
 

@@ -8,7 +8,6 @@ missing with Talos's messages.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -18,18 +17,15 @@ from .enums import RoutingTable, VLANProtocol
 from .link import CommonLinkConfig, conflicting_link_kinds, name_required
 
 
-@dataclass
 class BridgeSTPConfig(Struct):
     enabled: bool | None = yfield("enabled", omitempty=True, doc="Enable spanning tree protocol.")
 
 
-@dataclass
 class BridgeVLANConfig(Struct):
     filtering: bool | None = yfield("filtering", omitempty=True, doc="Enable VLAN filtering.")
 
 
 @register
-@dataclass
 class BridgeConfigV1Alpha1(Document):
     """Creates a bridge over ``links``."""
 
@@ -54,7 +50,6 @@ class BridgeConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class DummyLinkConfigV1Alpha1(Document):
     """Creates a dummy (virtual) link."""
 
@@ -76,7 +71,6 @@ class DummyLinkConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class VLANConfigV1Alpha1(Document):
     """Creates a VLAN link on top of a parent link."""
 
@@ -105,7 +99,6 @@ class VLANConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class VRFConfigV1Alpha1(Document):
     """Creates a VRF bound to a routing table and enslaves ``links`` to it."""
 
@@ -133,7 +126,6 @@ class VRFConfigV1Alpha1(Document):
         return warnings, errors + extra
 
 
-@dataclass
 class VethPeerConfig(Struct):
     """The other end of a veth pair: its name and its own link settings."""
 
@@ -158,7 +150,6 @@ def validate_veth_link_name(field: str, name: str) -> str | None:
 
 
 @register
-@dataclass
 class VethConfigV1Alpha1(Document):
     """Creates a virtual Ethernet pair in the host namespace."""
 

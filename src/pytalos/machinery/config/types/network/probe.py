@@ -6,7 +6,6 @@ failure threshold (the inline ``CommonProbeConfig``) and a timeout, none of whic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...codecs import Duration
@@ -15,7 +14,6 @@ from ...schema import Struct, yfield
 from ..common.url import URL
 
 
-@dataclass
 class CommonProbeConfig(Struct):
     interval: Duration = yfield(
         "interval", omitempty=True, default_factory=Duration, doc="Interval between attempts (default 1s)."
@@ -34,7 +32,6 @@ class CommonProbeConfig(Struct):
 
 
 @register
-@dataclass
 class TCPProbeConfigV1Alpha1(Document):
     """Probes a ``host:port`` TCP endpoint."""
 
@@ -58,7 +55,6 @@ class TCPProbeConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class HTTPProbeConfigV1Alpha1(Document):
     """Probes an HTTP(S) URL (2xx/3xx is success, redirects are not followed)."""
 

@@ -8,7 +8,6 @@ the kernel and KubeSpan reserve.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -21,7 +20,6 @@ RESERVED_RULE_PRIORITIES = (0, 32500, 32766, 32767)
 
 
 @register
-@dataclass
 class BlackholeRouteConfigV1Alpha1(Document):
     """A route that silently drops traffic to ``name`` (a prefix)."""
 
@@ -41,7 +39,6 @@ class BlackholeRouteConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class RoutingRuleConfigV1Alpha1(Document):
     """A Linux policy routing rule; ``name`` is its priority."""
 

@@ -7,7 +7,6 @@ non-device path listed as a PTP device are the usual mistakes, reported with Tal
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...codecs import Duration
@@ -33,19 +32,16 @@ def ptp_device_path_error(path: str) -> str | None:
     return None
 
 
-@dataclass
 class NTPConfig(Struct):
     servers: list[str] = yfield("servers", omitempty=True, doc="NTP servers (default time.cloudflare.com).")
     use_nts: bool | None = yfield("useNTS", omitempty=True, doc="Use Network Time Security (NTS).")
 
 
-@dataclass
 class PTPConfig(Struct):
     devices: list[str] = yfield("devices", omitempty=True, doc="PTP devices, e.g. /dev/ptp0.")
 
 
 @register
-@dataclass
 class TimeSyncConfigV1Alpha1(Document):
     """Time synchronization settings."""
 

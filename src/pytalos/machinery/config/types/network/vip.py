@@ -7,7 +7,6 @@ Like Talos, the Hetzner Cloud API token is not treated as a redactable secret.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -25,7 +24,6 @@ def _vip_name_errors(name: str) -> list[str]:
 
 
 @register
-@dataclass
 class Layer2VIPConfigV1Alpha1(Document):
     """A shared IP announced on ``link`` by one control plane node at a time."""
 
@@ -46,7 +44,6 @@ class Layer2VIPConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class HCloudVIPConfigV1Alpha1(Document):
     """A shared IP moved between nodes through the Hetzner Cloud API."""
 

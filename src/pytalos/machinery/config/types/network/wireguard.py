@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...codecs import Duration
@@ -18,7 +17,6 @@ from ..common.netaddr import AddrPort, Prefix
 from .link import CommonLinkConfig, conflicting_link_kinds, name_required
 
 
-@dataclass
 class WireguardPeer(Struct):
     """Go ``WireguardPeer``."""
 
@@ -51,7 +49,6 @@ def wireguard_key_error(key: str) -> str | None:
 
 
 @register
-@dataclass
 class WireguardConfigV1Alpha1(Document):
     """Creates a Wireguard link."""
 

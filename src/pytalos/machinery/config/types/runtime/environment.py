@@ -7,7 +7,6 @@ service start; the same check runs here so ``talosctl validate`` catches it befo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -18,7 +17,6 @@ POSIX1_ENV_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @register
-@dataclass
 class EnvironmentV1Alpha1(Document):
     """Go ``runtime.EnvironmentV1Alpha1`` (kind EnvironmentConfig)."""
 

@@ -7,7 +7,6 @@ overwrite them would silently fight a controller, so validation refuses them wit
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -71,7 +70,6 @@ def validate_etc_file_path(path: str) -> str | None:
 
 
 @register
-@dataclass
 class EtcFileConfigV1Alpha1(Document):
     """Go ``runtime.EtcFileConfigV1Alpha1`` (kind EtcFileConfig)."""
 

@@ -6,7 +6,6 @@ otherwise the event sink cannot dial; validation reports the Go error text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -15,7 +14,6 @@ from .netutil import AddrError, split_host_port
 
 
 @register
-@dataclass
 class EventSinkV1Alpha1(Document):
     """Go ``runtime.EventSinkV1Alpha1`` (kind EventSinkConfig)."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -10,7 +9,6 @@ from ...schema import yfield
 
 
 @register
-@dataclass
 class KernelModuleConfigV1Alpha1(Document):
     """Go ``runtime.KernelModuleConfigV1Alpha1`` (kind KernelModuleConfig)."""
 

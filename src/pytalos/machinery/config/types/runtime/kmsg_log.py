@@ -6,7 +6,6 @@ enforced here with the same messages so a bad destination is caught before it re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -16,7 +15,6 @@ from ..common.url import URL
 
 
 @register
-@dataclass
 class KmsgLogV1Alpha1(Document):
     """Go ``runtime.KmsgLogV1Alpha1`` (kind KmsgLogConfig)."""
 

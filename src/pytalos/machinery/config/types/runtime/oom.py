@@ -6,7 +6,6 @@ check (see :mod:`..common.cel`) and reports failures with Talos's prefixes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...codecs import Duration
@@ -16,7 +15,6 @@ from ..common.cel import Expression
 
 
 @register
-@dataclass
 class OOMV1Alpha1(Document):
     """Go ``runtime.OOMV1Alpha1`` (kind OOMConfig)."""
 

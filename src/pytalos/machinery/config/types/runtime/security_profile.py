@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -13,7 +12,6 @@ from ...schema import yfield
 
 
 @register
-@dataclass
 class SecurityProfileConfigV1Alpha1(Document):
     """Go ``runtime.SecurityProfileConfigV1Alpha1`` (kind SecurityProfileConfig)."""
 

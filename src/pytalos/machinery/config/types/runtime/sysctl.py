@@ -5,7 +5,6 @@ Both are plain string maps merged key by key; the only rule Talos enforces is a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -13,7 +12,6 @@ from ...schema import yfield
 
 
 @register
-@dataclass
 class SysctlConfigV1Alpha1(Document):
     """Go ``runtime.SysctlConfigV1Alpha1`` (kind SysctlConfig)."""
 
@@ -26,7 +24,6 @@ class SysctlConfigV1Alpha1(Document):
 
 
 @register
-@dataclass
 class SysfsConfigV1Alpha1(Document):
     """Go ``runtime.SysfsConfigV1Alpha1`` (kind SysfsConfig)."""
 

@@ -6,7 +6,6 @@ It replaces ``.machine.install``; the two cannot be combined, which the containe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ...document import Document, register
@@ -14,14 +13,12 @@ from ...schema import Struct, yfield
 from ..common.cel import Expression
 
 
-@dataclass
 class InstallerSpec(Struct):
     """Go ``runtime.InstallerSpec``: the source of the installation."""
 
     image: str = yfield("image", omitempty=True, doc="Installer image reference.")
 
 
-@dataclass
 class DiskSelectorSpec(Struct):
     """Go ``runtime.DiskSelectorSpec``: a CEL expression matching one disk."""
 
@@ -33,7 +30,6 @@ class DiskSelectorSpec(Struct):
     )
 
 
-@dataclass
 class ProvisioningSpec(Struct):
     """Go ``runtime.ProvisioningSpec``: which disk to install to and whether to wipe it."""
 
@@ -51,7 +47,6 @@ class ProvisioningSpec(Struct):
 
 
 @register
-@dataclass
 class UnattendedInstallConfigV1Alpha1(Document):
     """Go ``runtime.UnattendedInstallConfigV1Alpha1`` (kind UnattendedInstallConfig)."""
 

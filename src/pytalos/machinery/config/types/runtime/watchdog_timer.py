@@ -5,7 +5,6 @@ Talos requires a device path and a timeout of at least ten seconds (one minute w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...codecs import Duration, format_go_duration
@@ -17,7 +16,6 @@ DEFAULT_WATCHDOG_TIMEOUT_NS = 60 * 10**9
 
 
 @register
-@dataclass
 class WatchdogTimerV1Alpha1(Document):
     """Go ``runtime.WatchdogTimerV1Alpha1`` (kind WatchdogTimerConfig)."""
 

@@ -8,14 +8,12 @@ end; :func:`merge_rules` does the same.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
 
 
-@dataclass
 class ImageKeylessVerifierV1Alpha1(Struct):
     """Go ``security.ImageKeylessVerifierV1Alpha1``: Cosign keyless (OIDC identity) verification."""
 
@@ -26,14 +24,12 @@ class ImageKeylessVerifierV1Alpha1(Struct):
     )
 
 
-@dataclass
 class ImagePublicKeyVerifierV1Alpha1(Struct):
     """Go ``security.ImagePublicKeyVerifierV1Alpha1``: verification with a static public key."""
 
     config_certificate: str = yfield("certificate", omitempty=True, doc="PEM certificate holding the key.")
 
 
-@dataclass
 class ImageVerificationRuleV1Alpha1(Struct):
     """Go ``security.ImageVerificationRuleV1Alpha1``: what to do with images matching one pattern."""
 
@@ -93,7 +89,6 @@ def _validate_rule(i: int, rule: ImageVerificationRuleV1Alpha1) -> list[str]:
 
 
 @register
-@dataclass
 class ImageVerificationConfigV1Alpha1(Document):
     """Go ``security.ImageVerificationConfigV1Alpha1`` (kind ImageVerificationConfig)."""
 

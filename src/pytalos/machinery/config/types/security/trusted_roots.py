@@ -6,7 +6,6 @@ assembles the bundle, so generated trust stores compare byte for byte.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -14,7 +13,6 @@ from ...schema import yfield
 
 
 @register
-@dataclass
 class TrustedRootsConfigV1Alpha1(Document):
     """Go ``security.TrustedRootsConfigV1Alpha1`` (kind TrustedRootsConfig)."""
 

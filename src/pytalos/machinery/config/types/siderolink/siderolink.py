@@ -7,7 +7,6 @@ it the way Talos does (re-encoding the query with sorted keys). Talos source:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -16,7 +15,6 @@ from ..common.url import URL
 
 
 @register
-@dataclass
 class ConfigV1Alpha1(Document):
     """SideroLinkConfig: connect the node to a SideroLink API endpoint."""
 

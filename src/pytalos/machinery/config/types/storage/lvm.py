@@ -8,7 +8,6 @@ sizes reuse the block group's human-readable sizes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -26,7 +25,6 @@ class LVMLogicalVolumeType(GoEnum):
     TYPE_NAME = "LVMLogicalVolumeType"
 
 
-@dataclass
 class LVMVolumeSelectorSpec(Struct):
     """LVMVolumeSelectorSpec: CEL expression matching disks/partitions to use as physical volumes."""
 
@@ -35,7 +33,6 @@ class LVMVolumeSelectorSpec(Struct):
     )
 
 
-@dataclass
 class ProvisioningVolumeParent(Struct):
     """ProvisioningVolumeParent: a Talos-managed volume (by kind and name) used as a physical volume."""
 
@@ -43,7 +40,6 @@ class ProvisioningVolumeParent(Struct):
     parent_name: str = yfield("name", doc="Name of the referenced volume.")
 
 
-@dataclass
 class ProvisioningSpec(Struct):
     """ProvisioningSpec: where the physical volumes of a volume group come from."""
 
@@ -71,7 +67,6 @@ class ProvisioningSpec(Struct):
 
 
 @register
-@dataclass
 class LVMVolumeGroupConfigV1Alpha1(Document):
     """LVMVolumeGroupConfig: an LVM volume group and its backing physical volumes."""
 
@@ -87,7 +82,6 @@ class LVMVolumeGroupConfigV1Alpha1(Document):
         return [], errors
 
 
-@dataclass
 class LVMLogicalVolumeProvisioningSpec(Struct):
     """LVMLogicalVolumeProvisioningSpec: volume group and size of a logical volume."""
 
@@ -101,7 +95,6 @@ class LVMLogicalVolumeProvisioningSpec(Struct):
 
 
 @register
-@dataclass
 class LVMLogicalVolumeConfigV1Alpha1(Document):
     """LVMLogicalVolumeConfig: a logical volume inside a volume group."""
 

@@ -6,7 +6,6 @@ Talos creates the array (exposed as ``/dev/disk/by-id/md-name-<name>``) from thi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...document import Document, register
@@ -30,7 +29,6 @@ class MDMetadata(GoEnum):
     TYPE_NAME = "MDMetadata"
 
 
-@dataclass
 class RAIDVolumeSelector(Struct):
     """RAIDVolumeSelector: CEL expression matching the member volumes of the array."""
 
@@ -39,7 +37,6 @@ class RAIDVolumeSelector(Struct):
     )
 
 
-@dataclass
 class RAIDProvisioningSpec(Struct):
     """RAIDProvisioningSpec: how the array members are chosen."""
 
@@ -54,7 +51,6 @@ class RAIDProvisioningSpec(Struct):
 
 
 @register
-@dataclass
 class RAIDArrayConfigV1Alpha1(Document):
     """RAIDArrayConfig: provision a software RAID array."""
 

@@ -7,8 +7,6 @@ are ``merge:"replace"``: a patch sets them instead of appending to the generated
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...codecs import Duration
 from ...schema import Struct, yfield
 from .components import APIServerConfig, ControllerManagerConfig, EtcdConfig, ProxyConfig, SchedulerConfig
@@ -19,7 +17,6 @@ from .pki import PEMEncodedCertificate, PEMEncodedCertificateAndKey, PEMEncodedK
 _MANIFEST_TRIM = "\t\n\v\f\r"
 
 
-@dataclass
 class ControlPlaneConfig(Struct):
     """``cluster.controlPlane``."""
 
@@ -27,14 +24,12 @@ class ControlPlaneConfig(Struct):
     local_api_server_port: int = yfield("localAPIServerPort", omitempty=True, doc="Local API server port.")
 
 
-@dataclass
 class FlannelCNIConfig(Struct):
     """Flannel options."""
 
     flanneld_extra_args: list[str] = yfield("extraArgs", omitempty=True, doc="Extra flanneld arguments.")
 
 
-@dataclass
 class CNIConfig(Struct):
     """``cluster.network.cni``."""
 
@@ -43,7 +38,6 @@ class CNIConfig(Struct):
     cni_flannel: FlannelCNIConfig | None = yfield("flannel", omitempty=True, doc="Flannel options.")
 
 
-@dataclass
 class ClusterNetworkConfig(Struct):
     """``cluster.network``."""
 
@@ -73,7 +67,6 @@ class ClusterNetworkConfig(Struct):
     )
 
 
-@dataclass
 class ExternalCloudProviderConfig(Struct):
     """``cluster.externalCloudProvider``."""
 
@@ -81,7 +74,6 @@ class ExternalCloudProviderConfig(Struct):
     external_manifests: list[str] = yfield("manifests", omitempty=True, doc="Provider manifests.")
 
 
-@dataclass
 class AdminKubeconfigConfig(Struct):
     """``cluster.adminKubeconfig``."""
 
@@ -90,7 +82,6 @@ class AdminKubeconfigConfig(Struct):
     )
 
 
-@dataclass
 class CoreDNS(Struct):
     """``cluster.coreDNS``."""
 
@@ -98,14 +89,12 @@ class CoreDNS(Struct):
     core_dns_image: str = yfield("image", omitempty=True, doc="CoreDNS image.")
 
 
-@dataclass
 class RegistryKubernetesConfig(Struct):
     """The Kubernetes discovery registry."""
 
     registry_disabled: bool | None = yfield("disabled", omitempty=True, doc="Disable this registry.")
 
 
-@dataclass
 class RegistryServiceConfig(Struct):
     """The discovery service registry."""
 
@@ -113,7 +102,6 @@ class RegistryServiceConfig(Struct):
     registry_endpoint: str = yfield("endpoint", omitempty=True, doc="Discovery service endpoint.")
 
 
-@dataclass
 class DiscoveryRegistriesConfig(Struct):
     """Discovery registries."""
 
@@ -125,7 +113,6 @@ class DiscoveryRegistriesConfig(Struct):
     )
 
 
-@dataclass
 class ClusterDiscoveryConfig(Struct):
     """``cluster.discovery``."""
 
@@ -135,7 +122,6 @@ class ClusterDiscoveryConfig(Struct):
     )
 
 
-@dataclass
 class ClusterInlineManifest(Struct):
     """A manifest applied at bootstrap, given inline."""
 
@@ -147,7 +133,6 @@ class ClusterInlineManifest(Struct):
         self.inline_manifest_contents = self.inline_manifest_contents.lstrip(_MANIFEST_TRIM)
 
 
-@dataclass
 class ClusterConfig(Struct):
     """``cluster``: settings shared by every machine of the cluster."""
 

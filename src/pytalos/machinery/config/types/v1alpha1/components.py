@@ -7,14 +7,11 @@ favour of the ``Kube*Config`` documents, except etcd). ``admissionControl`` has 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...schema import Struct, merge_structs, yfield
 from .pki import PEMEncodedCertificateAndKey
 from .values import Unstructured
 
 
-@dataclass
 class VolumeMountConfig(Struct):
     """An extra host volume of a static pod."""
 
@@ -23,7 +20,6 @@ class VolumeMountConfig(Struct):
     volume_read_only: bool = yfield("readonly", omitempty=True, doc="Mount read-only.")
 
 
-@dataclass
 class ResourcesConfig(Struct):
     """Pod resource requests and limits."""
 
@@ -31,7 +27,6 @@ class ResourcesConfig(Struct):
     limits: Unstructured = yfield("limits", omitempty=True, default_factory=Unstructured, doc="Limits.")
 
 
-@dataclass
 class AdmissionPluginConfig(Struct):
     """Configuration of one API server admission plugin."""
 
@@ -55,7 +50,6 @@ def merge_admission_plugins(
     return merged
 
 
-@dataclass
 class AuthorizationConfigAuthorizerConfig(Struct):
     """One authorizer of the API server authorization config."""
 
@@ -66,7 +60,6 @@ class AuthorizationConfigAuthorizerConfig(Struct):
     )
 
 
-@dataclass
 class APIServerConfig(Struct):
     """``cluster.apiServer``."""
 
@@ -106,7 +99,6 @@ class APIServerConfig(Struct):
     )
 
 
-@dataclass
 class ControllerManagerConfig(Struct):
     """``cluster.controllerManager``."""
 
@@ -119,7 +111,6 @@ class ControllerManagerConfig(Struct):
     resources_config: ResourcesConfig | None = yfield("resources", omitempty=True, doc="Pod resources.")
 
 
-@dataclass
 class ProxyConfig(Struct):
     """``cluster.proxy``."""
 
@@ -129,7 +120,6 @@ class ProxyConfig(Struct):
     extra_args_config: dict[str, str] = yfield("extraArgs", omitempty=True, doc="Extra flags.")
 
 
-@dataclass
 class SchedulerConfig(Struct):
     """``cluster.scheduler``."""
 
@@ -145,7 +135,6 @@ class SchedulerConfig(Struct):
     )
 
 
-@dataclass
 class EtcdConfig(Struct):
     """``cluster.etcd``."""
 

@@ -8,7 +8,6 @@ marker, and it answers the same identity questions as typed documents do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...schema import Struct, yfield
@@ -19,7 +18,6 @@ from .machine import MachineConfig
 V1ALPHA1_KEYS = frozenset({"machine", "cluster", "debug", "persist"})
 
 
-@dataclass
 class Config(Struct):
     """``v1alpha1.Config``: machine and cluster settings in one document."""
 

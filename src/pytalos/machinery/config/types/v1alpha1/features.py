@@ -6,12 +6,9 @@ Generated configs set several of these depending on the version contract (``kube
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...schema import Struct, yfield
 
 
-@dataclass
 class KubePrism(Struct):
     """The KubePrism local API server load balancer."""
 
@@ -19,14 +16,12 @@ class KubePrism(Struct):
     server_port: int = yfield("port", omitempty=True, doc="KubePrism port.")
 
 
-@dataclass
 class ImageCacheConfig(Struct):
     """The image cache feature."""
 
     cache_local_enabled: bool | None = yfield("localEnabled", omitempty=True, doc="Enable the local cache.")
 
 
-@dataclass
 class KubernetesTalosAPIAccessConfig(Struct):
     """Talos API access from Kubernetes pods."""
 
@@ -37,7 +32,6 @@ class KubernetesTalosAPIAccessConfig(Struct):
     )
 
 
-@dataclass
 class HostDNSConfig(Struct):
     """The host DNS caching resolver."""
 
@@ -50,7 +44,6 @@ class HostDNSConfig(Struct):
     )
 
 
-@dataclass
 class FeaturesConfig(Struct):
     """``machine.features``."""
 

@@ -6,13 +6,10 @@ writes and what older configs still carry, so they must load and re-encode uncha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...schema import Struct, yfield
 from .values import DiskSize, InstallDiskSizeMatcher
 
 
-@dataclass
 class InstallDiskSelector(Struct):
     """Picks the install disk by its attributes (takes priority over ``disk``)."""
 
@@ -27,14 +24,12 @@ class InstallDiskSelector(Struct):
     bus_path: str = yfield("busPath", omitempty=True, doc="Disk bus path (wildcards allowed).")
 
 
-@dataclass
 class InstallExtensionConfig(Struct):
     """A system extension image to install (deprecated)."""
 
     extension_image: str = yfield("image", doc="Extension image reference.")
 
 
-@dataclass
 class InstallConfig(Struct):
     """``machine.install``."""
 
@@ -82,7 +77,6 @@ class InstallConfig(Struct):
     )
 
 
-@dataclass
 class DiskPartition(Struct):
     """A partition of an extra disk (deprecated)."""
 
@@ -90,7 +84,6 @@ class DiskPartition(Struct):
     disk_mount_point: str = yfield("mountpoint", omitempty=True, doc="Mount point.")
 
 
-@dataclass
 class MachineDisk(Struct):
     """An extra disk to partition and mount (deprecated)."""
 
@@ -98,26 +91,22 @@ class MachineDisk(Struct):
     disk_partitions: list[DiskPartition] = yfield("partitions", omitempty=True, doc="Partitions.")
 
 
-@dataclass
 class EncryptionKeyStatic(Struct):
     """A static passphrase key."""
 
     key_data: str = yfield("passphrase", omitempty=True, doc="The passphrase.")
 
 
-@dataclass
 class EncryptionKeyNodeID(Struct):
     """A key derived from the node UUID (no settings)."""
 
 
-@dataclass
 class EncryptionKeyKMS(Struct):
     """A key sealed by a KMS server."""
 
     kms_endpoint: str = yfield("endpoint", doc="KMS endpoint.")
 
 
-@dataclass
 class EncryptionKeyTPM(Struct):
     """A key sealed by the TPM."""
 
@@ -126,7 +115,6 @@ class EncryptionKeyTPM(Struct):
     )
 
 
-@dataclass
 class EncryptionKey(Struct):
     """One key slot of an encrypted partition."""
 
@@ -137,7 +125,6 @@ class EncryptionKey(Struct):
     key_tpm: EncryptionKeyTPM | None = yfield("tpm", omitempty=True, doc="TPM sealed key.")
 
 
-@dataclass
 class EncryptionConfig(Struct):
     """Partition encryption settings."""
 
@@ -149,7 +136,6 @@ class EncryptionConfig(Struct):
     encryption_perf_options: list[str] = yfield("options", omitempty=True, doc="--perf options.")
 
 
-@dataclass
 class SystemDiskEncryptionConfig(Struct):
     """``machine.systemDiskEncryption`` (deprecated, now VolumeConfig)."""
 

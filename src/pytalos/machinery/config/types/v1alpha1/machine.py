@@ -6,8 +6,6 @@ Field order is the YAML order of every generated config, and most members are de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...codecs import Duration
 from ...schema import ExampleList, Struct, yfield
 from .endpoint import Endpoint
@@ -19,7 +17,6 @@ from .registries import RegistriesConfig, registries_examples
 from .values import FileMode, Unstructured
 
 
-@dataclass
 class MachineControllerManagerConfig(Struct):
     """Per-machine kube-controller-manager switch."""
 
@@ -28,7 +25,6 @@ class MachineControllerManagerConfig(Struct):
     )
 
 
-@dataclass
 class MachineSchedulerConfig(Struct):
     """Per-machine kube-scheduler switch."""
 
@@ -37,7 +33,6 @@ class MachineSchedulerConfig(Struct):
     )
 
 
-@dataclass
 class MachineControlPlaneConfig(Struct):
     """``machine.controlPlane``."""
 
@@ -49,7 +44,6 @@ class MachineControlPlaneConfig(Struct):
     )
 
 
-@dataclass
 class LinuxIDMapping(Struct):
     """A UID/GID mapping of a mount."""
 
@@ -58,7 +52,6 @@ class LinuxIDMapping(Struct):
     size: int = yfield("size", doc="Number of IDs.")
 
 
-@dataclass
 class ExtraMount(Struct):
     """An extra mount of the kubelet container."""
 
@@ -70,7 +63,6 @@ class ExtraMount(Struct):
     gid_mappings: list[LinuxIDMapping] = yfield("gidMappings", omitempty=True, doc="GID mappings.")
 
 
-@dataclass
 class KubeletNodeIPConfig(Struct):
     """How the kubelet picks its node IP."""
 
@@ -79,7 +71,6 @@ class KubeletNodeIPConfig(Struct):
     )
 
 
-@dataclass
 class KubeletConfig(Struct):
     """``machine.kubelet`` (deprecated, now the KubeletConfig document)."""
 
@@ -155,7 +146,6 @@ class KubeletConfig(Struct):
     )
 
 
-@dataclass
 class MachineFile(Struct):
     """A file written on the machine (deprecated)."""
 
@@ -165,7 +155,6 @@ class MachineFile(Struct):
     file_op: str = yfield("op", doc="create, append or overwrite.")
 
 
-@dataclass
 class TimeConfig(Struct):
     """``machine.time`` (deprecated, now TimeSyncConfig)."""
 
@@ -176,14 +165,12 @@ class TimeConfig(Struct):
     )
 
 
-@dataclass
 class UdevConfig(Struct):
     """``machine.udev``."""
 
     udev_rules: list[str] = yfield("rules", omitempty=True, doc="udev rules.")
 
 
-@dataclass
 class LoggingDestination(Struct):
     """A log destination."""
 
@@ -192,14 +179,12 @@ class LoggingDestination(Struct):
     logging_extra_tags: dict[str, str] = yfield("extraTags", omitempty=True, doc="Extra tags.")
 
 
-@dataclass
 class LoggingConfig(Struct):
     """``machine.logging``."""
 
     logging_destinations: list[LoggingDestination] = yfield("destinations", doc="Destinations.")
 
 
-@dataclass
 class KernelModuleConfig(Struct):
     """A kernel module to load."""
 
@@ -207,14 +192,12 @@ class KernelModuleConfig(Struct):
     module_parameters: list[str] = yfield("parameters", omitempty=True, doc="Module parameters.")
 
 
-@dataclass
 class KernelConfig(Struct):
     """``machine.kernel``."""
 
     kernel_modules: list[KernelModuleConfig] = yfield("modules", omitempty=True, doc="Modules to load.")
 
 
-@dataclass
 class MachineSeccompProfile(Struct):
     """A seccomp profile installed on the machine."""
 
@@ -224,7 +207,6 @@ class MachineSeccompProfile(Struct):
     )
 
 
-@dataclass
 class MachineConfig(Struct):
     """``machine``: settings of this machine."""
 

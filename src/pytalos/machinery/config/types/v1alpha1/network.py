@@ -7,13 +7,10 @@ Besides field order and ``omitempty``, two list types carry Talos's custom ``Mer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...codecs import Duration
 from ...schema import ExampleList, Struct, merge_structs, yfield
 
 
-@dataclass
 class NetworkDeviceSelector(Struct):
     """Selects a link by bus path, MAC, PCI ID, driver… (wildcards allowed)."""
 
@@ -40,7 +37,6 @@ class NetworkDeviceSelector(Struct):
         )
 
 
-@dataclass
 class Route(Struct):
     """A static route."""
 
@@ -51,7 +47,6 @@ class Route(Struct):
     route_mtu: int = yfield("mtu", omitempty=True, doc="Route MTU.")
 
 
-@dataclass
 class DHCPOptions(Struct):
     """DHCP client options."""
 
@@ -61,7 +56,6 @@ class DHCPOptions(Struct):
     dhcp_duidv6: str = yfield("duidv6", omitempty=True, doc="Client DUID (hex).")
 
 
-@dataclass
 class DeviceWireguardPeer(Struct):
     """A WireGuard peer."""
 
@@ -73,7 +67,6 @@ class DeviceWireguardPeer(Struct):
     wireguard_allowed_ips: list[str] = yfield("allowedIPs", omitempty=True, doc="Allowed IP prefixes.")
 
 
-@dataclass
 class DeviceWireguardConfig(Struct):
     """WireGuard link settings."""
 
@@ -83,21 +76,18 @@ class DeviceWireguardConfig(Struct):
     wireguard_peers: list[DeviceWireguardPeer] = yfield("peers", omitempty=True, doc="Peers.")
 
 
-@dataclass
 class VIPEquinixMetalConfig(Struct):
     """Equinix Metal API settings for a VIP."""
 
     equinix_metal_api_token: str = yfield("apiToken", doc="Equinix Metal API token.")
 
 
-@dataclass
 class VIPHCloudConfig(Struct):
     """Hetzner Cloud API settings for a VIP."""
 
     hcloud_api_token: str = yfield("apiToken", doc="Hetzner Cloud API token.")
 
 
-@dataclass
 class DeviceVIPConfig(Struct):
     """A shared (virtual) IP on a link."""
 
@@ -108,7 +98,6 @@ class DeviceVIPConfig(Struct):
     hcloud_config: VIPHCloudConfig | None = yfield("hcloud", omitempty=True, doc="Hetzner Cloud.")
 
 
-@dataclass
 class Bond(Struct):
     """Bond link options (kernel bonding driver settings)."""
 
@@ -144,21 +133,18 @@ class Bond(Struct):
     bond_peer_notify_delay: int = yfield("peerNotifyDelay", omitempty=True, doc="Peer notify delay.")
 
 
-@dataclass
 class STP(Struct):
     """Spanning tree settings of a bridge."""
 
     stp_enabled: bool | None = yfield("enabled", omitempty=True, doc="Enable STP.")
 
 
-@dataclass
 class BridgeVLAN(Struct):
     """VLAN settings of a bridge."""
 
     bridge_vlan_filtering: bool | None = yfield("vlanFiltering", omitempty=True, doc="VLAN filtering.")
 
 
-@dataclass
 class Bridge(Struct):
     """Bridge link options."""
 
@@ -167,14 +153,12 @@ class Bridge(Struct):
     bridge_vlan: BridgeVLAN | None = yfield("vlan", omitempty=True, doc="VLAN settings.")
 
 
-@dataclass
 class BridgePort(Struct):
     """Makes a link a port of a bridge."""
 
     bridge_port_master: str = yfield("master", omitempty=True, doc="Bridge link name.")
 
 
-@dataclass
 class Vlan(Struct):
     """A VLAN on top of a link."""
 
@@ -200,7 +184,6 @@ def merge_vlans(left: list[Vlan] | None, right: list[Vlan] | None) -> list[Vlan]
     return merged
 
 
-@dataclass
 class Device(Struct):
     """One entry of ``machine.network.interfaces``."""
 
@@ -265,7 +248,6 @@ def merge_devices(left: list[Device] | None, right: list[Device] | None) -> list
     return merged
 
 
-@dataclass
 class ExtraHost(Struct):
     """An extra ``/etc/hosts`` entry."""
 
@@ -273,14 +255,12 @@ class ExtraHost(Struct):
     host_aliases: list[str] = yfield("aliases", doc="Host names.")
 
 
-@dataclass
 class KubeSpanFilters(Struct):
     """KubeSpan address filters."""
 
     kube_span_filters_endpoints: list[str] = yfield("endpoints", omitempty=True, doc="Endpoint filters.")
 
 
-@dataclass
 class NetworkKubeSpan(Struct):
     """Deprecated KubeSpan settings (now the KubeSpanConfig document)."""
 
@@ -298,7 +278,6 @@ class NetworkKubeSpan(Struct):
     kube_span_filters: KubeSpanFilters | None = yfield("filters", omitempty=True, doc="Address filters.")
 
 
-@dataclass
 class NetworkConfig(Struct):
     """``machine.network``."""
 

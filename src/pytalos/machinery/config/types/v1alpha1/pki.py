@@ -8,13 +8,10 @@ Modelling them as small structs of :class:`Base64Bytes` gives exactly that behav
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...codecs import Base64Bytes
 from ...schema import Struct, yfield
 
 
-@dataclass
 class PEMEncodedCertificateAndKey(Struct):
     """A certificate and its private key, both PEM, written base64-encoded."""
 
@@ -27,14 +24,12 @@ class PEMEncodedCertificateAndKey(Struct):
         return cls(Base64Bytes(crt), Base64Bytes(key))
 
 
-@dataclass
 class PEMEncodedCertificate(Struct):
     """A PEM certificate alone (accepted CAs), written base64-encoded."""
 
     crt: Base64Bytes = yfield("crt", default_factory=Base64Bytes, doc="Base64-encoded PEM certificate.")
 
 
-@dataclass
 class PEMEncodedKey(Struct):
     """A PEM private key alone (service account key), written base64-encoded."""
 

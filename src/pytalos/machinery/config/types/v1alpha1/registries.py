@@ -6,14 +6,11 @@ keyed by registry host and written in go-yaml's sorted key order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...codecs import Base64Bytes
 from ...schema import ExampleList, Struct, yfield
 from .pki import PEMEncodedCertificateAndKey
 
 
-@dataclass
 class RegistryMirrorConfig(Struct):
     """Mirrors of one registry."""
 
@@ -24,7 +21,6 @@ class RegistryMirrorConfig(Struct):
     mirror_skip_fallback: bool | None = yfield("skipFallback", omitempty=True, doc="Never use the upstream.")
 
 
-@dataclass
 class RegistryAuthConfig(Struct):
     """Registry credentials (as in ``.docker/config.json``)."""
 
@@ -34,7 +30,6 @@ class RegistryAuthConfig(Struct):
     registry_identity_token: str = yfield("identityToken", omitempty=True, doc="Identity token.")
 
 
-@dataclass
 class RegistryTLSConfig(Struct):
     """TLS settings for a registry."""
 
@@ -49,7 +44,6 @@ class RegistryTLSConfig(Struct):
     )
 
 
-@dataclass
 class RegistryConfig(Struct):
     """TLS and auth for one registry host."""
 
@@ -57,7 +51,6 @@ class RegistryConfig(Struct):
     registry_auth: RegistryAuthConfig | None = yfield("auth", omitempty=True, doc="Credentials.")
 
 
-@dataclass
 class RegistriesConfig(Struct):
     """``machine.registries``."""
 

@@ -79,6 +79,8 @@ def test_url_codec_accessors_and_query_rewrite() -> None:
         ("https://:6443", "hostname must not be blank"),
         ("https://h:70000", "port number must be between 1 and 65535"),
         ("https://h:0", "port number must be between 1 and 65535"),
+        ("/manifest.yaml", "hostname must not be blank"),
+        ("://x", 'parse "://x": missing protocol scheme'),
     ],
 )
 def test_validate_endpoint_uri(endpoint: str, error: str | None) -> None:

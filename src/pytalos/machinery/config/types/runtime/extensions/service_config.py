@@ -7,7 +7,6 @@ mounted at that path instead of appending a duplicate, and :func:`merge_config_f
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ....document import Document, register
@@ -15,7 +14,6 @@ from ....schema import Struct, merge_structs, yfield
 from ...common.gofmt import go_quote
 
 
-@dataclass
 class ConfigFile(Struct):
     """Go ``extensions.ConfigFile``: one file mounted into the extension service."""
 
@@ -38,7 +36,6 @@ def merge_config_files(left: list[ConfigFile] | None, right: list[ConfigFile] | 
 
 
 @register
-@dataclass
 class ServiceConfigV1Alpha1(Document):
     """Go ``extensions.ServiceConfigV1Alpha1`` (kind ExtensionServiceConfig)."""
 
