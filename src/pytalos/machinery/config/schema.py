@@ -18,15 +18,13 @@ Type annotations select the Go shape:
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import types
 import typing
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, Union, dataclass_transform
 
-from ..yamlx import Mapping, Node, Scalar, Sequence, Style, from_node, go_key_sort, to_node
-from .errors import DecodeError
+from ..yamlx import Node
 from .structclass import StructBase
 
 T = TypeVar("T")
@@ -227,306 +225,25 @@ def field_is_zero(fi: FieldInfo, value: Any) -> bool:
     return is_zero(value)
 
 
-# ---------------------------------------------------------------- decoding
+# The decode/encode/merge halves live in their own modules; re-exported here because most callers
+# think of them as "the schema engine".
+from .schema_decode import decode_scalar, decode_struct, decode_value  # noqa: E402
+from .schema_encode import encode_struct, encode_value  # noqa: E402
+from .schema_merge import merge_structs, merge_values  # noqa: E402
 
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _type_name(fi: FieldInfo) -> str:
-    names = {str: "string", int: "int", float: "float", bool: "bool"}
-    return names.get(fi.tp, getattr(fi.tp, "__name__", str(fi.tp)))
-
-
-def decode_scalar(fi: FieldInfo, node: Node, path: str) -> Any:
-    if not isinstance(node, Scalar):
-        raise DecodeError(path, node.line, f"cannot decode a {_node_kind(node)} into {_type_name(fi)}")
-    plain = node.style is Style.PLAIN or node.style is Style.ANY
-    if fi.tp is str:
-        if plain and node.value in ("", "~", "null", "Null", "NULL") and node.tag == "!!str":
-            return ""
-        return node.value
-    value = from_node(node) if plain else node.value
-    if fi.tp is bool:
-        if isinstance(value, bool):
-            return value
-        if plain and node.value in ("y", "Y", "yes", "Yes", "YES", "on", "On", "ON"):
-            return True
-        if plain and node.value in ("n", "N", "no", "No", "NO", "off", "Off", "OFF"):
-            return False
-        if value is None:
-            return False
-    elif fi.tp is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if value is None:
-            return 0
-    elif fi.tp is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if value is None:
-            return 0.0
-    raise DecodeError(path, node.line, f"cannot decode {node.value!r} into {_type_name(fi)}")
-
-
-def _node_kind(node: Node) -> str:
-    if isinstance(node, Mapping):
-        return "mapping"
-    if isinstance(node, Sequence):
-        return "list"
-    return "scalar"
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, Scalar) and node.plain and node.value in ("", "~", "null", "Null", "NULL")
-
-
-def decode_value(fi: FieldInfo, node: Node, path: str) -> Any:
-    """Decode ``node`` for field ``fi`` (pointer handling included)."""
-    if _is_null(node) and (fi.kind != "codec" or fi.pointer):
-        return None if fi.pointer else zero_value(fi)
-    if fi.kind == "scalar":
-        return decode_scalar(fi, node, path)
-    if fi.kind == "struct":
-        if not isinstance(node, Mapping):
-            raise DecodeError(path, node.line, f"expected a mapping, got a {_node_kind(node)}")
-        return decode_struct(fi.tp, node, path)
-    if fi.kind == "codec":
-        return fi.tp.decode(node, path)
-    if fi.kind == "any":
-        return from_node(node)
-    if fi.kind == "list":
-        assert fi.elem is not None
-        if not isinstance(node, Sequence):
-            raise DecodeError(path, node.line, f"expected a list, got a {_node_kind(node)}")
-        return [decode_value(fi.elem, item, f"{path}[{i}]") for i, item in enumerate(node.items)]
-    if fi.kind == "map":
-        assert fi.elem is not None
-        if not isinstance(node, Mapping):
-            raise DecodeError(path, node.line, f"expected a mapping, got a {_node_kind(node)}")
-        return {k.value: decode_value(fi.elem, v, _join(path, k.value)) for k, v in node.items}
-    raise AssertionError(fi.kind)  # pragma: no cover
-
-
-def decode_struct(cls: type[StructT], node: Mapping, path: str = "", strict: bool = True) -> StructT:
-    """Decode a mapping into ``cls``; unknown keys are an error naming their path and line."""
-    obj = cls()
-    consumed: set[str] = set()
-    _decode_into(obj, node, path, consumed)
-    if strict:
-        for key, _ in node.items:
-            if key.value not in consumed:
-                raise DecodeError(_join(path, key.value), key.line, f'unknown key "{key.value}"')
-    # Go types whose UnmarshalYAML post-processes decoded values (e.g. trimming) hook in here
-    hook = getattr(obj, "after_decode", None)
-    if callable(hook):
-        hook()
-    return obj
-
-
-def _decode_into(obj: Struct, node: Mapping, path: str, consumed: set[str]) -> None:
-    lookup = {k.value: (k, v) for k, v in node.items}
-    for fi in obj.fields_info():
-        if fi.inline:
-            if fi.kind == "struct":
-                inner = fi.tp()
-                _decode_into(inner, node, path, consumed)
-                setattr(obj, fi.attr, inner)
-            elif fi.kind == "map":
-                assert fi.elem is not None
-                rest = {
-                    k.value: decode_value(fi.elem, v, _join(path, k.value))
-                    for k, v in node.items
-                    if k.value not in consumed and k.value not in obj.yaml_keys()
-                }
-                consumed.update(rest)
-                setattr(obj, fi.attr, rest)
-            continue
-        if fi.key not in lookup:
-            setattr(obj, fi.attr, zero_value(fi) if getattr(obj, fi.attr) is None else getattr(obj, fi.attr))
-            continue
-        _, value_node = lookup[fi.key]
-        consumed.add(fi.key)
-        setattr(obj, fi.attr, decode_value(fi, value_node, _join(path, fi.key)))
-
-
-# ---------------------------------------------------------------- encoding
-
-
-def encode_value(fi: FieldInfo, value: Any, with_docs: bool = False, with_examples: bool = False) -> Node:
-    if value is None:
-        if fi.kind == "list" and not fi.pointer:
-            return Sequence(flow=True)
-        if fi.kind == "map" and not fi.pointer:
-            return Mapping(flow=True)
-        return Scalar("null", "!!null", Style.PLAIN)
-    if fi.kind == "struct":
-        return encode_struct(value, with_docs, with_examples)
-    if fi.kind == "codec":
-        node: Node = value.encode()
-        return node
-    if fi.kind == "any":
-        return to_node(value, sort_keys=True)
-    if fi.kind == "list":
-        assert fi.elem is not None
-        return Sequence([encode_value(fi.elem, v, with_docs, with_examples) for v in value])
-    if fi.kind == "map":
-        assert fi.elem is not None
-        elem = fi.elem
-        return Mapping(
-            [
-                (Scalar(k, "!!str", Style.ANY), encode_value(elem, value[k], with_docs, with_examples))
-                for k in go_key_sort(list(value))
-            ]
-        )
-    if fi.kind == "scalar":
-        return to_node(value)
-    raise AssertionError(fi.kind)  # pragma: no cover
-
-
-def encode_struct(obj: Struct, with_docs: bool = False, with_examples: bool = False) -> Mapping:
-    """Encode a struct as go-yaml v3 does: field order, ``omitempty``, inline members.
-
-    ``with_docs`` adds each field's ``doc`` as a comment; ``with_examples`` adds the commented examples
-    of empty fields (Talos's ``--with-examples``). Comments never change what the YAML means.
-    """
-    out = Mapping()
-    examples: list[str] = []
-    _encode_into(obj, out, with_docs, with_examples, examples)
-    if examples:
-        # Talos hangs the examples of omitted fields below the last key written (or the empty mapping)
-        comment = "\n" + "\n".join(examples)
-        holder: Node = out.items[-1][0] if out.items else out
-        holder.foot_comment += comment
-    return out
-
-
-def _encode_into(
-    obj: Struct, out: Mapping, with_docs: bool, with_examples: bool, examples: list[str]
-) -> None:
-    for fi in obj.fields_info():
-        value = getattr(obj, fi.attr)
-        if fi.inline:
-            if fi.kind == "struct" and value is not None:
-                _encode_into(value, out, with_docs, with_examples, examples)
-            elif fi.kind == "map" and value:
-                assert fi.elem is not None
-                for k in go_key_sort(list(value)):
-                    item = encode_value(fi.elem, value[k], with_docs, with_examples)
-                    out.items.append((Scalar(k, "!!str", Style.ANY), item))
-            continue
-        empty = field_is_zero(fi, value)
-        skip = fi.omitempty and empty
-        below_value = ""
-        if with_examples and empty and fi.examples:
-            from .examples import render_examples
-
-            if skip:
-                text = render_examples(fi, fi.key, with_docs)
-                if text:
-                    examples.append(text)
-            else:
-                below_value = render_examples(fi, "", with_docs)
-        if skip:
-            continue
-        node = encode_value(fi, value, with_docs, with_examples)
-        key = Scalar(fi.key, "!!str", Style.ANY)
-        if with_docs and fi.doc:
-            if isinstance(node, (Mapping, Sequence)) and node.items:
-                key.head_comment = fi.doc
-            else:
-                node.line_comment = fi.doc
-        if below_value:
-            node = copy.copy(node)  # codecs may hand out shared nodes
-            node.foot_comment += ("\n" if node.foot_comment else "") + below_value
-        out.items.append((key, node))
-
-
-# ---------------------------------------------------------------- merging
-
-
-def merge_values(fi: FieldInfo, left: Any, right: Any, replace: bool = False) -> Any:
-    """Talos ``merge.Merge`` for one field: returns the merged value."""
-    if callable(fi.merge) and not isinstance(fi.merge, str):
-        return fi.merge(left, right)
-    replace = replace or fi.merge == "replace"
-    if fi.pointer:
-        if right is None:
-            return left
-        if left is None:
-            return right
-    if fi.kind == "codec":
-        if right is None:
-            return left
-        if left is None:
-            return right
-        if replace:
-            return left if right.is_zero() else right
-        return left.merge_from(right)
-    if fi.kind == "any":
-        if replace:  # e.g. meta.Unstructured with merge:"replace": whole value unless right is empty
-            return left if is_zero(right) else right
-        return _merge_any(left, right)
-    if fi.kind == "scalar":
-        if fi.tp is not bool and is_zero(right):
-            return left
-        return right
-    if fi.kind == "struct":
-        if replace:
-            return left if is_zero(right) else right
-        merge_structs(left, right)
-        return left
-    if fi.kind == "list":
-        if not right:
-            return left
-        if replace:
-            return list(right)
-        return list(left or []) + list(right)
-    if fi.kind == "map":
-        if not right:
-            return left
-        if replace:
-            return dict(right)
-        assert fi.elem is not None
-        merged = dict(left or {})
-        for k, v in right.items():
-            if merged.get(k) is not None:
-                merged[k] = merge_values(fi.elem, merged[k], v)
-            else:
-                merged[k] = v
-        return merged
-    raise AssertionError(fi.kind)  # pragma: no cover
-
-
-def _merge_any(left: Any, right: Any) -> Any:
-    if right is None:
-        return left
-    if left is None:
-        return right
-    if isinstance(left, dict) and isinstance(right, dict):
-        merged = dict(left)
-        for k, v in right.items():
-            merged[k] = _merge_any(merged.get(k), v) if merged.get(k) is not None else v
-        return merged
-    if isinstance(left, list) and isinstance(right, list):
-        return left + right
-    if type(left) is not type(right):
-        raise TypeError(f"merge type mismatch left {type(left).__name__} right {type(right).__name__}")
-    if not isinstance(right, bool) and is_zero(right):
-        return left
-    return right
-
-
-def merge_structs(left: Struct, right: Struct) -> None:
-    """Merge ``right`` into ``left`` in place, field by field."""
-    if type(left) is not type(right):
-        raise TypeError(f"merge type mismatch left {type(left).__name__} right {type(right).__name__}")
-    custom = getattr(left, "merge_from", None)
-    if callable(custom):
-        custom(right)
-        return
-    for fi in left.fields_info():
-        setattr(left, fi.attr, merge_values(fi, getattr(left, fi.attr), getattr(right, fi.attr)))
+__all__ = [
+    "Codec",
+    "FieldInfo",
+    "Struct",
+    "decode_scalar",
+    "decode_struct",
+    "decode_value",
+    "encode_struct",
+    "encode_value",
+    "field_is_zero",
+    "is_zero",
+    "merge_structs",
+    "merge_values",
+    "yfield",
+    "zero_value",
+]
