@@ -58,7 +58,10 @@ def test_invalid_config_lists_errors_with_file_name(tmp_path: Path) -> None:
     result = run("-c", path, "-m", "metal")
     assert result.exit_code == 1
     nested = "v1alpha1.Config: " + multierror_text(["either install disk or diskSelector should be defined"])
-    assert result.stderr == f"error: {path}: {multierror_text([nested])}\n"
+    locations = (
+        f"locations:\n{path}:4: machine.install.disk: either install disk or diskSelector should be defined\n"
+    )
+    assert result.stderr == f"error: {path}: {multierror_text([nested])}\n{locations}"
     assert result.stdout == ""
     assert run("-c", path, "-m", "container").exit_code == 1  # container mode needs host DNS
     assert run("-c", path, "-m", "cloud").exit_code == 0
@@ -80,11 +83,14 @@ def test_warnings_printed_and_strict_makes_them_errors(tmp_path: Path) -> None:
     path = write(tmp_path, text)
     result = run("-c", path, "-m", "cloud")
     assert result.exit_code == 0
-    assert result.stderr == f"WARNING: {CIDR_WARNING}\n"
+    where = f"{path}:7: machine.network.interfaces[0].cidr"
+    assert result.stderr == f"WARNING: {CIDR_WARNING}\nlocations:\n{where}: warning: {CIDR_WARNING}\n"
+    assert result.stdout == f"{path} is valid for cloud mode\n"
     strict = run("-c", path, "-m", "cloud", "--strict")
     assert strict.exit_code == 1
     nested = "v1alpha1.Config: " + multierror_text([f"warning: {CIDR_WARNING}"])
-    assert strict.stderr == f"error: {path}: {multierror_text([nested])}\n"
+    locations = f"locations:\n{where}: warning: {CIDR_WARNING}\n"
+    assert strict.stderr == f"error: {path}: {multierror_text([nested])}\n{locations}"
 
 
 def test_unknown_and_missing_mode(tmp_path: Path) -> None:
@@ -109,3 +115,65 @@ def test_registered_in_talosctl() -> None:
     result = CliRunner().invoke(cli, ["validate", "--help"])
     assert result.exit_code == 0
     assert "--strict" in result.stdout
+
+
+BAD = """\
+version: v1alpha1
+machine:
+  type: controlplane
+  ca:
+    crt: Zm9v
+    key: YmFy
+  install:
+    wipe: false
+  network:
+    interfaces:
+      - interface: eth0
+        addresses:
+          - 10.0.0.1/24
+      - interface: eth1
+        addresses:
+          - 10.0.0.300/24
+cluster:
+  controlPlane:
+    endpoint: https://:6443
+  secretboxEncryptionSecret: c2VjcmV0
+---
+apiVersion: v1alpha1
+kind: LinkConfig
+name: eth2
+addresses:
+  - address: 0.0.0.0/24
+"""
+
+
+def test_locations_section_lists_every_located_error(tmp_path: Path) -> None:
+    path = write(tmp_path, BAD, "bad.yaml")
+    result = run("-c", path, "-m", "metal")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    talos_text, _, section = result.stderr.partition("\nlocations:\n")
+    nested = "v1alpha1.Config: " + multierror_text(
+        [
+            "invalid controlplane endpoint: hostname must not be blank",
+            "either install disk or diskSelector should be defined",
+            '[networking.os.device.addresses] "eth1": invalid CIDR address: 10.0.0.300/24',
+        ]
+    )
+    expected = multierror_text([nested, "LinkConfig/eth2: address 0 must be a valid IP address"])
+    assert talos_text == f"error: {path}: {expected}"  # Talos's text, exactly as before
+    assert section.splitlines() == [
+        f"{path}:19: cluster.controlPlane.endpoint: "
+        "invalid controlplane endpoint: hostname must not be blank",
+        f"{path}:7: machine.install.disk: either install disk or diskSelector should be defined",
+        f"{path}:16: machine.network.interfaces[1].addresses[0]: "
+        '[networking.os.device.addresses] "eth1": invalid CIDR address: 10.0.0.300/24',
+        f"{path}:26: addresses[0].address: address 0 must be a valid IP address",
+    ]
+
+
+def test_no_locations_section_without_located_messages(tmp_path: Path) -> None:
+    path = write(tmp_path, WORKER)
+    result = run("-c", path, "-m", "cloud")
+    assert "locations:" not in result.stderr
+    assert result.stdout == f"{path} is valid for cloud mode\n"

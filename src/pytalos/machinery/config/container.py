@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..yamlx import emit_documents
 from ..yamlx.nodes import Node
@@ -29,6 +29,9 @@ from .deletes import DeleteSelector
 from .document import Document
 from .errors import ConfigError, ValidationError
 from .schema import Struct, encode_struct
+
+if TYPE_CHECKING:
+    from .validation.located import Location
 
 V1ALPHA1 = "v1alpha1"
 
@@ -94,7 +97,9 @@ class Container:
 
     ``allow_duplicates`` is for patches, where several documents with one identity are applied in
     sequence; a normal config rejects them (``duplicate document``, ``duplicate v1alpha1.Config``) and
-    rejects kinds declared as conflicting (``conflicting documents: X and Y``).
+    rejects kinds declared as conflicting (``conflicting documents: X and Y``). ``nodes`` (given by the
+    loader, aligned with ``documents`` as passed) are the source YAML nodes, so validation errors can
+    name lines.
     """
 
     def __init__(
@@ -104,8 +109,13 @@ class Container:
         allow_duplicates: bool = False,
         source: str = "",
         raw: bytes | None = None,
+        nodes: Iterable[Node | None] | None = None,
     ) -> None:
         self._entries: list[Entry] = list(documents)
+        # the YAML node each entry was decoded from (None: built in code or added later); aligned
+        # with ``_entries`` and used to turn validation paths into source lines
+        known = list(nodes) if nodes is not None else []
+        self._nodes: list[Node | None] = (known + [None] * len(self._entries))[: len(self._entries)]
         self.allow_duplicates = allow_duplicates
         self.source = source
         self._raw = raw
@@ -172,20 +182,57 @@ class Container:
     def get_all(self, kind: str) -> list[Struct]:
         return [doc for doc in self.config_documents if doc_kind(doc) == kind]
 
+    @property
+    def nodes(self) -> list[Node | None]:
+        """The source YAML node of each of :attr:`documents` (None when not loaded from text)."""
+        by_id = {id(e): n for e, n in zip(self._entries, self._nodes, strict=True)}
+        return [by_id.get(id(e)) for e in self.documents]
+
+    def node_of(self, doc: Entry) -> Node | None:
+        """The source YAML node ``doc`` was decoded from, if this container knows it."""
+        return next((n for e, n in zip(self._entries, self._nodes, strict=True) if e is doc), None)
+
+    def line_of(self, doc: Entry, path: str) -> int:
+        """1-based source line of ``path`` inside ``doc`` (nearest existing ancestor), -1 if unknown."""
+        from .validation.located import resolve_line
+
+        line = resolve_line(self.node_of(doc), path)
+        return line + 1 if line >= 0 else -1
+
+    def locate(
+        self, locations: Iterable[Location], documents: list[Struct] | None = None
+    ) -> list[tuple[str, int, str]]:
+        """``(path, line, message)`` of validation locations whose ``document`` indexes ``documents``
+        (default :attr:`config_documents`, the list :meth:`validate` checks)."""
+        docs = self.config_documents if documents is None else documents
+        out: list[tuple[str, int, str]] = []
+        for loc in locations:
+            doc = docs[loc.document] if 0 <= loc.document < len(docs) else None
+            out.append((loc.path, self.line_of(doc, loc.path) if doc is not None else -1, loc.message))
+        return out
+
     # ------------------------------------------------------------------ mutation (patching)
 
     def append(self, doc: Entry) -> None:
         self._entries.append(doc)
+        self._nodes.append(None)
         self._raw = None
 
     def remove(self, doc: Entry) -> None:
-        self._entries = [e for e in self._entries if e is not doc]
+        kept = [(e, n) for e, n in zip(self._entries, self._nodes, strict=True) if e is not doc]
+        self._entries = [e for e, _ in kept]
+        self._nodes = [n for _, n in kept]
         self._raw = None
 
     def clone(self) -> Container:
-        """A deep copy (documents included); the copy no longer remembers its source bytes."""
+        """A deep copy (documents included); the copy no longer remembers its source bytes.
+
+        The source nodes are kept (shared, they are never modified), so the copy's validation errors
+        still point at lines of the original file.
+        """
         out = Container.__new__(Container)
         out._entries = copy.deepcopy(self._entries)
+        out._nodes = list(self._nodes)
         out.allow_duplicates = self.allow_duplicates
         out.source = self.source
         out._raw = None
@@ -246,15 +293,19 @@ class Container:
 
         The rules and their order are Talos's (``validation.validate_documents``): v1alpha1 errors as
         one ``v1alpha1.Config: …`` entry, other documents' errors prefixed with ``kind[/name]: ``,
-        then conflicts and cross-document checks. With ``strict`` any warning is an error.
+        then conflicts and cross-document checks. With ``strict`` any warning is an error. The error's
+        ``locations`` name the YAML path and source line of each located message; returned warnings
+        are :class:`~.validation.located.Located` strings when they know their path.
         """
-        from .validation import validate_documents
+        from .validation.container import validate_documents_report
 
-        warnings, errors = validate_documents(self.config_documents, mode, strict)
-        errors = self._structure_errors() + errors
+        docs = self.config_documents
+        report = validate_documents_report(docs, mode, strict)
+        errors = self._structure_errors() + report.errors
         if errors:
-            raise ValidationError(errors, source=self.source)
-        return warnings
+            located = self.locate([loc for loc in report.locations if not loc.warning], docs)
+            raise ValidationError(errors, source=self.source, locations=located)
+        return report.warnings
 
     # ------------------------------------------------------------------ secrets
 

@@ -45,11 +45,13 @@ def load(
     except UnicodeDecodeError as exc:
         raise ConfigError(f"decode error: {exc}", source=source) from None
     entries: list[Struct | DeleteSelector] = []
+    sources: list[Node | None] = []  # the node each entry came from (selectors have none)
     seen: dict[tuple[str, str, str], int] = {}
     for idx, node in enumerate(nodes):
         if allow_patch_delete:
             selectors, remaining = extract_deletes(node, idx, source)
             entries.extend(selectors)
+            sources.extend([None] * len(selectors))
             if remaining is None:
                 continue
             node = remaining
@@ -68,9 +70,10 @@ def load(
             )
         seen.setdefault(ident, node.line)
         entries.append(decode_document(node, source, ident))
+        sources.append(node)
     if not entries and not allow_empty:
         raise ConfigError("config not found", source=source)
-    return Container(entries, allow_duplicates=allow_duplicates, source=source, raw=raw)
+    return Container(entries, allow_duplicates=allow_duplicates, source=source, raw=raw, nodes=sources)
 
 
 def _is_null(node: Node) -> bool:

@@ -25,6 +25,7 @@ from ..types.v1alpha1 import (
     SchedulerConfig,
 )
 from ..types.v1alpha1.cluster import ClusterInlineManifest
+from .located import join_path, located, path_of, rebase
 from .netutil import parse_request_uri, parse_subnet_or_address
 
 FLANNEL_CNI = "flannel"
@@ -45,31 +46,37 @@ def is_valid_dns_name(name: str) -> bool:
 def validate_cluster(cluster: ClusterConfig | None, is_control_plane: bool) -> list[str]:
     """``ClusterConfig.Validate``: errors of the cluster section."""
     if cluster is None:
-        return ["cluster instructions are required"]
+        return [located("cluster instructions are required", "cluster")]
     errors: list[str] = []
     if cluster.control_plane is not None:
         if cluster.control_plane.endpoint is None:
-            return ["cluster controlplane endpoint is required"]
+            return [located("cluster controlplane endpoint is required", "cluster.controlPlane.endpoint")]
         err = validate_endpoint_uri(str(cluster.control_plane.endpoint))
         if err:
-            errors.append(f"invalid controlplane endpoint: {err}")
+            errors.append(located(f"invalid controlplane endpoint: {err}", "cluster.controlPlane.endpoint"))
     network = cluster.cluster_network
     if network is not None and network.dns_domain and not is_valid_dns_name(network.dns_domain):
-        errors.append(f"{go_quote(network.dns_domain)} is not a valid DNS name")
+        errors.append(
+            located(f"{go_quote(network.dns_domain)} is not a valid DNS name", "cluster.network.dnsDomain")
+        )
     if cluster.external_cloud_provider_config is not None:
         errors += validate_external_cloud_provider(cluster.external_cloud_provider_config)
     if cluster.etcd_config is not None:
         if is_control_plane:
             errors += validate_etcd(cluster.etcd_config)
         else:
-            errors.append("etcd config is only allowed on control plane machines")
+            errors.append(located("etcd config is only allowed on control plane machines", "cluster.etcd"))
     if cluster.cluster_ca is not None and not is_control_plane and cluster.cluster_ca.key.data:
-        errors.append("cluster CA key is not allowed on non-controlplane nodes (.cluster.ca)")
+        errors.append(
+            located("cluster CA key is not allowed on non-controlplane nodes (.cluster.ca)", "cluster.ca.key")
+        )
     errors += validate_inline_manifests(cluster.cluster_inline_manifests)
     errors += validate_discovery(cluster.cluster_discovery_config, cluster)
-    errors += _one(validate_api_server(cluster.api_server_config))
-    errors += _one(validate_controller_manager(cluster.controller_manager_config))
-    errors += _one(validate_scheduler(cluster.scheduler_config))
+    errors += rebase("cluster.apiServer", _one(validate_api_server(cluster.api_server_config)))
+    errors += rebase(
+        "cluster.controllerManager", _one(validate_controller_manager(cluster.controller_manager_config))
+    )
+    errors += rebase("cluster.scheduler", _one(validate_scheduler(cluster.scheduler_config)))
     return errors
 
 
@@ -85,51 +92,88 @@ def cluster_cni(cluster: ClusterConfig) -> CNIConfig:
     return network.cni
 
 
-def validate_cni(cni: CNIConfig) -> tuple[list[str], list[str]]:
-    """``ValidateCNI``: (warnings, errors) of the CNI choice and its fields."""
+def validate_cni(cni: CNIConfig, path: str = "") -> tuple[list[str], list[str]]:
+    """``ValidateCNI``: (warnings, errors) of the CNI choice and its fields.
+
+    With ``path`` (where the CNI section is, e.g. ``cluster.network.cni``) messages carry their paths.
+    """
     warnings: list[str] = []
     errors: list[str] = []
     name = cni.cni_name
     flannel = cni.cni_flannel if cni.cni_flannel is not None else FlannelCNIConfig()
     policies = bool(getattr(flannel, "flannel_kube_network_policies_enabled", None))
     quoted = go_quote(name)
+
+    def where(*parts: str | int) -> str:
+        return join_path(path, *parts) if path else ""
+
     if name in (FLANNEL_CNI, NONE_CNI, CUSTOM_CNI):
         if name != CUSTOM_CNI and cni.cni_urls:
-            errors.append(f'"urls" field should be empty for {quoted} CNI')
+            errors.append(_at(f'"urls" field should be empty for {quoted} CNI', where("urls")))
         if name == CUSTOM_CNI and not cni.cni_urls:
-            warnings.append(f'"urls" field should not be empty for {quoted} CNI')
+            warnings.append(_at(f'"urls" field should not be empty for {quoted} CNI', where("urls")))
         if name != FLANNEL_CNI:
             if flannel.flanneld_extra_args:
-                errors.append(f'"flanneldExtraArgs" field should be empty for {quoted} CNI')
+                errors.append(
+                    _at(
+                        f'"flanneldExtraArgs" field should be empty for {quoted} CNI',
+                        where("flannel", "extraArgs"),
+                    )
+                )
             if policies:
-                errors.append(f'"flannelKubeNetworkPoliciesEnabled" should not be enabled for {quoted} CNI')
+                errors.append(
+                    _at(
+                        f'"flannelKubeNetworkPoliciesEnabled" should not be enabled for {quoted} CNI',
+                        where("flannel"),
+                    )
+                )
         if name == CUSTOM_CNI:
-            errors += [e for e in (validate_endpoint_uri(u) for u in cni.cni_urls) if e]
+            for idx, url in enumerate(cni.cni_urls):
+                err = validate_endpoint_uri(url)
+                if err:
+                    errors.append(_at(err, where("urls", idx)))
     else:
-        errors.append(f'cni name should be one of ["{FLANNEL_CNI}", "{CUSTOM_CNI}", "{NONE_CNI}"]')
+        errors.append(
+            _at(f'cni name should be one of ["{FLANNEL_CNI}", "{CUSTOM_CNI}", "{NONE_CNI}"]', where("name"))
+        )
     return warnings, errors
+
+
+def _at(message: str, path: str) -> str:
+    return located(message, path) if path else message
 
 
 def validate_external_cloud_provider(ecp: ExternalCloudProviderConfig) -> list[str]:
     if not ecp.external_enabled and ecp.external_manifests:
-        return ["external cloud provider is disabled, but manifests are provided"]
-    errors = []
-    for url in ecp.external_manifests:
+        return [
+            located(
+                "external cloud provider is disabled, but manifests are provided",
+                "cluster.externalCloudProvider.enabled",
+            )
+        ]
+    errors: list[str] = []
+    for idx, url in enumerate(ecp.external_manifests):
         err = validate_endpoint_uri(url)
         if err:
-            errors.append(f"invalid external cloud provider manifest url {go_quote(url)}: {err}")
+            errors.append(
+                located(
+                    f"invalid external cloud provider manifest url {go_quote(url)}: {err}",
+                    f"cluster.externalCloudProvider.manifests[{idx}]",
+                )
+            )
     return errors
 
 
 def validate_inline_manifests(manifests: list[ClusterInlineManifest]) -> list[str]:
-    errors = []
+    errors: list[str] = []
     seen: set[str] = set()
-    for manifest in manifests:
+    for idx, manifest in enumerate(manifests):
         name = manifest.inline_manifest_name
+        where = f"cluster.inlineManifests[{idx}].name"
         if not name.strip():
-            errors.append("inline manifest name can't be empty")
+            errors.append(located("inline manifest name can't be empty", where))
         if name in seen:
-            errors.append(f"inline manifest name {go_quote(name)} is duplicate")
+            errors.append(located(f"inline manifest name {go_quote(name)} is duplicate", where))
         seen.add(name)
     return errors
 
@@ -137,18 +181,19 @@ def validate_inline_manifests(manifests: list[ClusterInlineManifest]) -> list[st
 def validate_discovery(discovery: ClusterDiscoveryConfig | None, cluster: ClusterConfig) -> list[str]:
     if discovery is None or not discovery.discovery_enabled:
         return []
-    errors = []
+    errors: list[str] = []
     service = discovery.discovery_registries.registry_service
+    endpoint = "cluster.discovery.registries.service.endpoint"
     if not service.registry_disabled:
         url, err = parse_request_uri(service.registry_endpoint or DEFAULT_DISCOVERY_SERVICE_ENDPOINT)
         if err:
-            errors.append(f"cluster discovery service registry endpoint is invalid: {err}")
+            errors.append(located(f"cluster discovery service registry endpoint is invalid: {err}", endpoint))
         elif url is not None and url.path not in ("", "/"):
-            errors.append("cluster discovery service path should be empty")
+            errors.append(located("cluster discovery service path should be empty", endpoint))
         if not cluster.cluster_id:
-            errors.append("cluster discovery service requires .cluster.id")
+            errors.append(located("cluster discovery service requires .cluster.id", "cluster.id"))
         if not cluster.cluster_secret:
-            errors.append("cluster discovery service requires .cluster.secret")
+            errors.append(located("cluster discovery service requires .cluster.secret", "cluster.secret"))
     return errors
 
 
@@ -163,75 +208,94 @@ def etcd_listen_subnets(etcd: EtcdConfig) -> list[str]:
 
 
 def validate_etcd(etcd: EtcdConfig) -> list[str]:
-    errors = []
+    errors: list[str] = []
     if etcd.root_ca is None:
-        errors.append("key/cert combination should not be empty")
+        errors.append(located("key/cert combination should not be empty", "cluster.etcd.ca"))
     if etcd.etcd_subnet and etcd.etcd_advertised_subnets:
-        errors.append("etcd subnet can't be set when advertised subnets are set")
-    for cidr in etcd_advertised_subnets(etcd):
+        errors.append(
+            located("etcd subnet can't be set when advertised subnets are set", "cluster.etcd.subnet")
+        )
+    advertised = "cluster.etcd.advertisedSubnets" if etcd.etcd_advertised_subnets else "cluster.etcd.subnet"
+    for idx, cidr in enumerate(etcd_advertised_subnets(etcd)):
         cidr = cidr.removeprefix("!")
         if parse_subnet_or_address(cidr):
-            errors.append(f"etcd advertised subnet is not valid: {go_quote(cidr)}")
-    for cidr in etcd_listen_subnets(etcd):
+            where = f"{advertised}[{idx}]" if etcd.etcd_advertised_subnets else advertised
+            errors.append(located(f"etcd advertised subnet is not valid: {go_quote(cidr)}", where))
+    listen = "cluster.etcd.listenSubnets" if etcd.etcd_listen_subnets else "cluster.etcd.advertisedSubnets"
+    for idx, cidr in enumerate(etcd_listen_subnets(etcd)):
         cidr = cidr.removeprefix("!")
         if parse_subnet_or_address(cidr):
-            errors.append(f"etcd listen subnet is not valid: {go_quote(cidr)}")
+            errors.append(located(f"etcd listen subnet is not valid: {go_quote(cidr)}", f"{listen}[{idx}]"))
     return errors
 
 
 def validate_resources(resources: ResourcesConfig | None) -> str | None:
-    """``ResourcesConfig.Validate``: only ``cpu`` and ``memory`` may be requested or limited."""
+    """``ResourcesConfig.Validate``: only ``cpu`` and ``memory`` may be requested or limited.
+
+    The error is located relative to the resources section (``requests.<name>``, ``limits.<name>``).
+    """
     if resources is None:
         return None
-    for part in (resources.requests, resources.limits):
+    for name, part in (("requests", resources.requests), ("limits", resources.limits)):
         for key in part.object or {}:
             if key not in ("cpu", "memory"):
-                return f"unsupported pod resource {go_quote(str(key))}"
+                return located(f"unsupported pod resource {go_quote(str(key))}", join_path(name, str(key)))
     return None
+
+
+def _resources_error(component: str, err: str | None) -> str | None:
+    """``<component> resource validation failed: …`` located under the component's ``resources``."""
+    if not err:
+        return None
+    return located(f"{component} resource validation failed: {err}", join_path("resources", path_of(err)))
 
 
 def validate_api_server(api: APIServerConfig | None) -> str | None:
     """``APIServerConfig.Validate``: authorization config vs flags, authorizers, resources.
 
     Go distinguishes an absent ``authorizationConfig`` from an empty one; a decoded config cannot, so
-    the flag conflict is reported when at least one authorizer is configured.
+    the flag conflict is reported when at least one authorizer is configured. Errors are located
+    relative to the ``apiServer`` section.
     """
     if api is None:
         return None
     if api.authorization_config_config:
         for key in api.extra_args_config:
             if key == "authorization-mode":
-                return (
+                return located(
                     "authorization-mode cannot be used in conjunction with AuthorizationConfig, "
-                    "use eitherr AuthorizationConfig or authorization-mode"
+                    "use eitherr AuthorizationConfig or authorization-mode",
+                    join_path("extraArgs", key),
                 )
             if key.startswith("authorization-webhook-"):
-                return (
+                return located(
                     "authorization-webhook-* flags cannot be used in conjunction with AuthorizationConfig, "
-                    "use either AuthorizationConfig or authorization-webhook-* flags"
+                    "use either AuthorizationConfig or authorization-webhook-* flags",
+                    join_path("extraArgs", key),
                 )
-    for authorizer in api.authorization_config_config:
+    for idx, authorizer in enumerate(api.authorization_config_config):
         err = None
+        where = f"authorizationConfig[{idx}].type"
         if not authorizer.authorizer_type:
             err = "authorizer type must be set"
         elif not authorizer.authorizer_name:
             err = "authorizer name must be set"
+            where = f"authorizationConfig[{idx}].name"
         elif authorizer.authorizer_type not in _AUTHORIZER_TYPES:
             err = (
                 f"authorizer type {authorizer.authorizer_type} is not allowed, "
                 f"allowed types are [{' '.join(_AUTHORIZER_TYPES)}]"
             )
         if err:
-            return f"apiserver authorization config validation failed: {err}"
-    err = validate_resources(api.resources_config)
-    return f"apiserver resource validation failed: {err}" if err else None
+            return located(f"apiserver authorization config validation failed: {err}", where)
+    return _resources_error("apiserver", validate_resources(api.resources_config))
 
 
 def validate_controller_manager(cm: ControllerManagerConfig | None) -> str | None:
     err = validate_resources(cm.resources_config) if cm is not None else None
-    return f"controller-manager resource validation failed: {err}" if err else None
+    return _resources_error("controller-manager", err)
 
 
 def validate_scheduler(scheduler: SchedulerConfig | None) -> str | None:
     err = validate_resources(scheduler.resources_config) if scheduler is not None else None
-    return f"scheduler resource validation failed: {err}" if err else None
+    return _resources_error("scheduler", err)

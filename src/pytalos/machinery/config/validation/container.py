@@ -11,12 +11,14 @@ runs the whole sequence of Talos's ``Container.validate`` (what ``talosctl valid
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..mode import RuntimeMode, parse_mode
 from ..schema import Struct
 from ..types.common.gofmt import multierror_text
 from ..types.v1alpha1 import Config
+from .located import Location, located, locations_of, reword
 from .machine import is_control_plane
 
 
@@ -69,35 +71,64 @@ def _identity(legacy: Config | None, documents: list[Struct]) -> tuple[str, str]
 
 
 def validate_container(documents: Iterable[Struct], mode: RuntimeMode | str) -> list[str]:
-    """Cross-document errors of a whole config (the v1alpha1 document may be among ``documents``)."""
+    """Cross-document errors of a whole config (the v1alpha1 document may be among ``documents``).
+
+    Errors about a setting the v1alpha1 document holds (or lacks, with no replacement document) are
+    located at that setting's path in the v1alpha1 document.
+    """
     runtime_mode = mode if isinstance(mode, RuntimeMode) else parse_mode(mode)
     docs = list(documents)
     legacy = next((d for d in docs if isinstance(d, Config)), None)
     errors: list[str] = []
+
+    def legacy_at(message: str, path: str, applies: bool = True) -> str:
+        return located(message, path) if legacy is not None and applies else message
+
+    no_resolver = _first(docs, "ResolverConfig") is None
+    host_dns_path = "machine.features.hostDNS"
     if runtime_mode.in_container():
         host_dns = _host_dns(legacy, docs)
         if host_dns is None:
-            errors.append("hostDNS config is required in container mode")
+            errors.append(legacy_at("hostDNS config is required in container mode", host_dns_path))
         else:
             if not host_dns[0]:
-                errors.append("hostDNS must be enabled in container mode")
+                errors.append(
+                    legacy_at(
+                        "hostDNS must be enabled in container mode", f"{host_dns_path}.enabled", no_resolver
+                    )
+                )
             if not host_dns[1]:
-                errors.append("forwardKubeDNSToHost must be enabled in container mode")
+                errors.append(
+                    legacy_at(
+                        "forwardKubeDNSToHost must be enabled in container mode",
+                        f"{host_dns_path}.forwardKubeDNSToHost",
+                        no_resolver,
+                    )
+                )
     if _non_default_dns(legacy, docs):
         host_dns = _host_dns(legacy, docs)
         if host_dns is None or not host_dns[0]:
             errors.append("hostDNS must be enabled when using non-default DNS protocols")
     if _kubespan_enabled(legacy, docs):
         identity = _identity(legacy, docs)
+        no_identity_doc = _first(docs, "DiscoveryIdentityConfig") is None
         if identity is None or not identity[0]:
             errors.append(
-                "cluster ID (.cluster.id or DiscoveryIdentityConfig) should be set when "
-                ".machine.network.kubespan is enabled"
+                legacy_at(
+                    "cluster ID (.cluster.id or DiscoveryIdentityConfig) should be set when "
+                    ".machine.network.kubespan is enabled",
+                    "cluster.id",
+                    no_identity_doc,
+                )
             )
         if identity is None or not identity[1]:
             errors.append(
-                "cluster secret (.cluster.secret or DiscoveryIdentityConfig) should be set "
-                "when .machine.network.kubespan is enabled"
+                legacy_at(
+                    "cluster secret (.cluster.secret or DiscoveryIdentityConfig) should be set "
+                    "when .machine.network.kubespan is enabled",
+                    "cluster.secret",
+                    no_identity_doc,
+                )
             )
     machine = legacy.machine_config if legacy is not None else None
     control_plane = is_control_plane(machine)
@@ -107,11 +138,20 @@ def validate_container(documents: Iterable[Struct], mode: RuntimeMode | str) -> 
             cluster.cluster_secretbox_encryption_secret or cluster.cluster_aescbc_encryption_secret
         )
         if not has_legacy and _first(docs, "KubeEtcdEncryptionConfig") is None:
-            errors.append("etcd encryption config is required for control plane machines")
+            errors.append(
+                legacy_at(
+                    "etcd encryption config is required for control plane machines",
+                    "cluster.secretboxEncryptionSecret",
+                )
+            )
     cp_only = sorted({_kind(d) for d in docs if getattr(d, "CONTROLPLANE_ONLY", False)})
     if cp_only and not control_plane:
         errors.append(
-            f"the following document kinds are only allowed on control plane machines: [{' '.join(cp_only)}]"
+            legacy_at(
+                "the following document kinds are only allowed on control plane machines: "
+                f"[{' '.join(cp_only)}]",
+                "machine.type",
+            )
         )
     return errors
 
@@ -122,6 +162,61 @@ def _doc_id(doc: Struct) -> str:
     return f"{_kind(doc)}/{name}" if getattr(doc, "NAMED", False) else _kind(doc)
 
 
+@dataclass
+class DocumentsReport:
+    """What :func:`validate_documents_report` found: Talos's texts plus where each located one points.
+
+    ``warnings`` and ``errors`` are exactly :func:`validate_documents`'s result; ``locations`` lists
+    every individual message that has a YAML path (v1alpha1 errors included, although ``errors``
+    folds them into one ``v1alpha1.Config: …`` entry), tied to its document's index.
+    """
+
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+
+
+def validate_documents_report(
+    documents: Iterable[Struct], mode: RuntimeMode | str, strict: bool = False
+) -> DocumentsReport:
+    """Talos ``Container.validate`` with locations: see :func:`validate_documents` for the texts."""
+    runtime_mode = mode if isinstance(mode, RuntimeMode) else parse_mode(mode)
+    docs = list(documents)
+    legacy = next((d for d in docs if isinstance(d, Config)), None)
+    legacy_index = next((i for i, d in enumerate(docs) if d is legacy), -1)
+    report = DocumentsReport()
+    if legacy is not None:
+        legacy_warnings, legacy_errors = legacy.validate(str(runtime_mode), strict)
+        report.warnings.extend(legacy_warnings)
+        report.locations += locations_of(legacy_index, legacy_warnings, warning=True)
+        if legacy_errors:
+            report.errors.append("v1alpha1.Config: " + multierror_text(legacy_errors))
+            report.locations += locations_of(legacy_index, legacy_errors)
+    others = [(i, d) for i, d in enumerate(docs) if d is not legacy]
+    for idx, doc in others:
+        validate = getattr(doc, "validate", None)
+        if callable(validate):
+            doc_warnings, doc_errors = validate(str(runtime_mode), strict)
+            report.warnings.extend(doc_warnings)
+            report.locations += locations_of(idx, doc_warnings, warning=True)
+            if doc_errors:
+                if len(doc_errors) == 1:
+                    report.errors.append(reword(doc_errors[0], f"{_doc_id(doc)}: {doc_errors[0]}"))
+                else:
+                    report.errors.append(f"{_doc_id(doc)}: {multierror_text(doc_errors)}")
+                report.locations += locations_of(idx, doc_errors)
+    if legacy is not None:
+        for _, doc in others:
+            hook = getattr(doc, "v1alpha1_conflict", None)
+            conflict = hook(legacy) if callable(hook) else None
+            if isinstance(conflict, str) and conflict:
+                report.errors.append(conflict)
+    cross = validate_container(docs, runtime_mode)
+    report.errors.extend(cross)
+    report.locations += locations_of(legacy_index, cross)
+    return report
+
+
 def validate_documents(
     documents: Iterable[Struct], mode: RuntimeMode | str, strict: bool = False
 ) -> tuple[list[str], list[str]]:
@@ -129,32 +224,8 @@ def validate_documents(
 
     The v1alpha1 errors are reported as one entry ``v1alpha1.Config: <its multierror>`` and other
     documents' errors as ``kind[/name]: <error>``, then v1alpha1 conflicts and cross-document checks.
-    ``strict`` is passed to every document (the v1alpha1 one turns its warnings into errors).
+    ``strict`` is passed to every document (the v1alpha1 one turns its warnings into errors). Messages
+    that know their YAML path are :class:`~.located.Located` strings.
     """
-    runtime_mode = mode if isinstance(mode, RuntimeMode) else parse_mode(mode)
-    docs = list(documents)
-    legacy = next((d for d in docs if isinstance(d, Config)), None)
-    warnings: list[str] = []
-    errors: list[str] = []
-    if legacy is not None:
-        legacy_warnings, legacy_errors = legacy.validate(str(runtime_mode), strict)
-        warnings.extend(legacy_warnings)
-        if legacy_errors:
-            errors.append("v1alpha1.Config: " + multierror_text(legacy_errors))
-    others = [d for d in docs if d is not legacy]
-    for doc in others:
-        validate = getattr(doc, "validate", None)
-        if callable(validate):
-            doc_warnings, doc_errors = validate(str(runtime_mode), strict)
-            warnings.extend(doc_warnings)
-            if doc_errors:
-                text = doc_errors[0] if len(doc_errors) == 1 else multierror_text(doc_errors)
-                errors.append(f"{_doc_id(doc)}: {text}")
-    if legacy is not None:
-        for doc in others:
-            hook = getattr(doc, "v1alpha1_conflict", None)
-            conflict = hook(legacy) if callable(hook) else None
-            if isinstance(conflict, str) and conflict:
-                errors.append(conflict)
-    errors.extend(validate_container(docs, runtime_mode))
-    return warnings, errors
+    report = validate_documents_report(documents, mode, strict)
+    return report.warnings, report.errors

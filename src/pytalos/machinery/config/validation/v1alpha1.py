@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..mode import RuntimeMode, parse_mode
 from ..types.v1alpha1 import Config
 from .cluster import validate_cluster
+from .located import located, reword
 from .machine import (
     KUBESPAN_LINK_MINIMUM_MTU,
     is_control_plane,
@@ -43,13 +44,17 @@ def validate_config(
     runtime_mode = mode if isinstance(mode, RuntimeMode) else parse_mode(mode)
     machine = config.machine_config
     if machine is None:
-        return [], ["machine instructions are required"]
+        return [], [located("machine instructions are required", "machine")]
     report = Report()
     if machine.machine_files:
-        report.warn(".machine.files is deprecated; use dedicated configuration documents instead")
+        report.warn(
+            ".machine.files is deprecated; use dedicated configuration documents instead", "machine.files"
+        )
     if machine.machine_base_runtime_spec_overrides.object:
         report.warn(
-            ".machine.baseRuntimeSpecOverrides is deprecated; use a CRIBaseRuntimeSpecConfig document instead"
+            ".machine.baseRuntimeSpecOverrides is deprecated; "
+            "use a CRIBaseRuntimeSpecConfig document instead",
+            "machine.baseRuntimeSpecOverrides",
         )
     report.errors.extend(validate_cluster(config.cluster_config, is_control_plane(machine)))
     # .machine.install is optional at HEAD (UnattendedInstallConfig replaces it); validated when present
@@ -59,7 +64,8 @@ def validate_config(
     if host_dns is not None and host_dns.host_dns_forward_kube_dns_to_host and not host_dns.host_dns_enabled:
         report.error(
             "feature hostDNS.forwardKubeDNSToHost requires hostDNS.enabled to be true "
-            "(.machine.features.hostDNS)"
+            "(.machine.features.hostDNS)",
+            "machine.features.hostDNS.forwardKubeDNSToHost",
         )
     validate_type_and_cas(config, machine, report)
     network = machine.machine_network
@@ -68,7 +74,10 @@ def validate_config(
     if network is not None:
         validate_network(network, report)
         if kubespan is not None and kubespan_enabled and kubespan_mtu(kubespan) < KUBESPAN_LINK_MINIMUM_MTU:
-            report.error(f"kubespan link MTU must be at least {KUBESPAN_LINK_MINIMUM_MTU}")
+            report.error(
+                f"kubespan link MTU must be at least {KUBESPAN_LINK_MINIMUM_MTU}",
+                "machine.network.kubespan.mtu",
+            )
     validate_disks(machine, report)
     if machine.machine_kubelet is not None:
         validate_kubelet(machine.machine_kubelet, report)
@@ -82,11 +91,11 @@ def validate_config(
     validate_node_metadata(machine, report)
     validate_features(machine, report)
     if config.config_persist is False:
-        report.error(".persist should be enabled")
+        report.error(".persist should be enabled", "persist")
     validate_runtime_spec(machine, report)
     validate_registries(machine, report)
     warnings, errors = report.result()
     if strict:
-        errors = errors + [f"warning: {w}" for w in warnings]
+        errors = errors + [reword(w, f"warning: {w}") for w in warnings]
         warnings = []
     return warnings, errors

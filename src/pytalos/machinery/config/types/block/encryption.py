@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ...schema import Struct, yfield
+from ...validation.located import located
 from .enums import EncryptionProviderType
 
 SECURE_BOOT_STATE_PCR = 7
@@ -116,13 +117,13 @@ class EncryptionSpec(Struct):
             return []
         errors: list[str] = []
         if self.encryption_provider.name != self.PROVIDER_LUKS2:
-            errors.append(f"unsupported encryption provider: {self.encryption_provider}")
+            errors.append(located(f"unsupported encryption provider: {self.encryption_provider}", "provider"))
         if not self.encryption_keys:
-            errors.append("encryption keys are required")
+            errors.append(located("encryption keys are required", "keys"))
         slots: set[int] = set()
-        for key in self.encryption_keys:
+        for idx, key in enumerate(self.encryption_keys):
             if key.key_slot in slots:
-                errors.append(f"duplicate key slot {key.key_slot}")
+                errors.append(located(f"duplicate key slot {key.key_slot}", f"keys[{idx}].slot"))
             slots.add(key.key_slot)
             if (
                 key.key_static is None
@@ -130,11 +131,21 @@ class EncryptionSpec(Struct):
                 and key.key_kms is None
                 and key.key_tpm is None
             ):
-                errors.append(f"at least one encryption key type must be specified for slot {key.key_slot}")
+                errors.append(
+                    located(
+                        f"at least one encryption key type must be specified for slot {key.key_slot}",
+                        f"keys[{idx}]",
+                    )
+                )
             if key.key_tpm is not None and key.key_tpm.tpm_options is not None:
                 for pcr in key.key_tpm.tpm_options.pcrs:
                     if pcr < 0 or pcr > MAX_PCR:
-                        errors.append(f"TPM PCR {pcr} is out of range (0-{MAX_PCR})")
+                        errors.append(
+                            located(
+                                f"TPM PCR {pcr} is out of range (0-{MAX_PCR})",
+                                f"keys[{idx}].tpm.options.pcrs",
+                            )
+                        )
         return errors
 
     def redact(self, replacement: str) -> None:

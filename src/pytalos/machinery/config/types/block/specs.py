@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ...codecs import Duration
 from ...schema import Struct, yfield
+from ...validation.located import located
 from ..common.cel import Expression
 from .enums import FilesystemType
 from .sizes import ByteSize, Size, ibytes
@@ -73,9 +74,9 @@ class ProvisioningSpec(Struct):
         if not match.is_zero():
             problem = match.validate()
             if problem is not None:
-                errors.append(f"disk selector is invalid: {problem}")
+                errors.append(located(f"disk selector is invalid: {problem}", "diskSelector.match"))
         elif required:
-            errors.append("disk selector is required")
+            errors.append(located("disk selector is required", "diskSelector.match"))
         min_size, max_size = self.provisioning_min_size, self.provisioning_max_size
         if size_supported:
             if (
@@ -85,13 +86,13 @@ class ProvisioningSpec(Struct):
                 and not max_size.is_negative()
             ):
                 if min_size.bytes() > max_size.bytes():
-                    errors.append("min size is greater than max size")
+                    errors.append(located("min size is greater than max size", "minSize"))
             elif required and min_size.is_zero() and max_size.is_zero():
-                errors.append("min size or max size is required")
+                errors.append(located("min size or max size is required", "maxSize"))
             if min_size.is_negative():
-                errors.append("min size cannot be negative")
+                errors.append(located("min size cannot be negative", "minSize"))
         elif not min_size.is_zero() or not max_size.is_zero() or self.provisioning_grow is not None:
-            errors.append("min size, max size and grow are not supported")
+            errors.append(located("min size, max size and grow are not supported", "minSize"))
         return errors
 
 
@@ -124,11 +125,13 @@ class FilesystemSpec(Struct):
     def validate(self) -> list[str]:
         """Talos ``FilesystemSpec.Validate`` (returns at most one error, like Go)."""
         if self.filesystem_type.name not in ("none", "xfs", "ext4", "btrfs"):
-            return [f"unsupported filesystem type: {self.filesystem_type}"]
+            return [located(f"unsupported filesystem type: {self.filesystem_type}", "type")]
         if self.project_quota_support_config and self.type() != "xfs":
-            return ["project quota support is only available for xfs filesystem"]
+            return [
+                located("project quota support is only available for xfs filesystem", "projectQuotaSupport")
+            ]
         if self.xfs_spec is not None and self.type() != "xfs":
-            return ["xfs options are only available for xfs filesystem"]
+            return [located("xfs options are only available for xfs filesystem", "xfs")]
         return []
 
 
@@ -185,11 +188,12 @@ class TrimConfig(Struct):
     def validate(self) -> list[str]:
         """Talos ``TrimConfig.Validate`` (first failing rule only)."""
         if self.trim_interval.nanoseconds < 0:
-            return ["trim interval cannot be negative"]
+            return [located("trim interval cannot be negative", "interval")]
         if self.trim_chunk_delay is not None and self.trim_chunk_delay.nanoseconds < 0:
-            return ["trim chunk delay cannot be negative"]
+            return [located("trim chunk delay cannot be negative", "chunkDelay")]
         problem = validate_trim_sizes(self.trim_chunk_size, self.trim_min_length)
-        return [f"trim {problem}"] if problem else []
+        where = "chunkSize" if problem and problem.startswith("chunk") else "minLength"
+        return [located(f"trim {problem}", where)] if problem else []
 
 
 class ScrubConfig(Struct):
@@ -206,7 +210,9 @@ class ScrubConfig(Struct):
         """Talos ``ScrubConfig.Validate``."""
         ns = self.scrub_interval.nanoseconds
         if ns != 0 and ns < MIN_SCRUB_INTERVAL_NS:
-            return [f"scrub interval: minimum value is {Duration(MIN_SCRUB_INTERVAL_NS)}"]
+            return [
+                located(f"scrub interval: minimum value is {Duration(MIN_SCRUB_INTERVAL_NS)}", "interval")
+            ]
         return []
 
 

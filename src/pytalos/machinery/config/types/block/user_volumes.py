@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import is_zero, yfield
+from ...validation.located import at, located, rebase
 from .encryption import EncryptionSpec
 from .enums import SetVolumeType
 from .specs import FilesystemSpec, ProvisioningSpec, ScrubConfig, TrimConfig, UserMountSpec, name_errors
@@ -46,27 +47,34 @@ class UserVolumeConfigV1Alpha1(Document):
         return "partition" if self.volume_type is None else self.volume_type.name
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = name_errors(self.name, MAX_USER_VOLUME_NAME_LENGTH)
+        errors = at("name", name_errors(self.name, MAX_USER_VOLUME_NAME_LENGTH))
         vtype = self.vtype()
         if vtype == "directory":
             if self.provisioning_spec.requested():
-                errors.append("provisioning spec is invalid for volumeType directory")
+                errors.append(
+                    located("provisioning spec is invalid for volumeType directory", "provisioning")
+                )
             if not is_zero(self.encryption_spec):
-                errors.append("encryption spec is invalid for volumeType directory")
+                errors.append(located("encryption spec is invalid for volumeType directory", "encryption"))
             if not is_zero(self.filesystem_spec):
-                errors.append("filesystem spec is invalid for volumeType directory")
+                errors.append(located("filesystem spec is invalid for volumeType directory", "filesystem"))
             if self.mount_spec.mount_disable_access_time is not None:
-                errors.append("mount.disableAccessTime is invalid for volumeType directory")
+                errors.append(
+                    located(
+                        "mount.disableAccessTime is invalid for volumeType directory",
+                        "mount.disableAccessTime",
+                    )
+                )
         elif vtype in ("disk", "partition"):
-            errors += self.provisioning_spec.validate(True, vtype == "partition")
-            errors += self.filesystem_spec.validate()
-            errors += self.encryption_spec.validate()
+            errors += rebase("provisioning", self.provisioning_spec.validate(True, vtype == "partition"))
+            errors += rebase("filesystem", self.filesystem_spec.validate())
+            errors += rebase("encryption", self.encryption_spec.validate())
         else:
-            errors.append(f'unsupported volume type "{vtype}"')
+            errors.append(located(f'unsupported volume type "{vtype}"', "volumeType"))
         if self.trim_spec is not None:
-            errors += self.trim_spec.validate()
+            errors += rebase("trim", self.trim_spec.validate())
         if self.scrub_spec is not None:
-            errors += self.scrub_spec.validate()
+            errors += rebase("scrub", self.scrub_spec.validate())
         return [], errors
 
     def encryption(self) -> EncryptionSpec | None:
@@ -89,9 +97,9 @@ class _PartitionVolume(Document):
     encryption_spec: EncryptionSpec = yfield("encryption", omitempty=True, doc="How the volume is encrypted.")
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = name_errors(self.name, self.MAX_NAME_LENGTH)
-        errors += self.provisioning_spec.validate(True, True)
-        errors += self.encryption_spec.validate()
+        errors = at("name", name_errors(self.name, self.MAX_NAME_LENGTH))
+        errors += rebase("provisioning", self.provisioning_spec.validate(True, True))
+        errors += rebase("encryption", self.encryption_spec.validate())
         return [], errors
 
     def encryption(self) -> EncryptionSpec | None:

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import is_zero, yfield
+from ...validation.located import by_subject, located, rebase
 from .encryption import EncryptionSpec
 from .enums import SetVolumeType
 from .specs import MountSpec, ProvisioningSpec, ScrubConfig, SystemVolumeFilesystemSpec, TrimConfig
@@ -63,30 +64,54 @@ class VolumeConfigV1Alpha1(Document):
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         if self.name not in ALLOWED_SYSTEM_VOLUMES:
-            return [], [f"only {go_quote_list(ALLOWED_SYSTEM_VOLUMES)} volumes are supported"]
-        errors = self._constraint_errors()
+            return [], [
+                located(f"only {go_quote_list(ALLOWED_SYSTEM_VOLUMES)} volumes are supported", "name")
+            ]
+        errors = by_subject(
+            self._constraint_errors(),
+            {
+                "volumeType": "volumeType",
+                "provisioning": "provisioning",
+                "state-locked": "encryption.keys",
+                "mount": "mount",
+                "filesystem": "filesystem",
+            },
+        )
         vtype = self.vtype()
         if vtype == "partition":
-            errors += self.provisioning_spec.validate(False, True)
-            errors += self.encryption_spec.validate()
+            errors += rebase("provisioning", self.provisioning_spec.validate(False, True))
+            errors += rebase("encryption", self.encryption_spec.validate())
         elif vtype == "memory":
             prov = self.provisioning_spec
             if not is_zero(self.encryption_spec):
-                errors.append(f'encryption config is not allowed for volumeType "{vtype}"')
+                errors.append(
+                    located(f'encryption config is not allowed for volumeType "{vtype}"', "encryption")
+                )
             if not prov.disk_selector_spec.match.is_zero():
-                errors.append(f'disk selector is not allowed for volumeType "{vtype}"')
+                errors.append(
+                    located(
+                        f'disk selector is not allowed for volumeType "{vtype}"', "provisioning.diskSelector"
+                    )
+                )
             if prov.provisioning_grow is not None:
-                errors.append(f'grow is not allowed for volumeType "{vtype}"')
+                errors.append(located(f'grow is not allowed for volumeType "{vtype}"', "provisioning.grow"))
             if not prov.provisioning_max_size.is_zero():
-                errors.append(f'max size is not allowed for volumeType "{vtype}"')
+                errors.append(
+                    located(f'max size is not allowed for volumeType "{vtype}"', "provisioning.maxSize")
+                )
             if prov.provisioning_min_size.is_zero():
-                errors.append(f'size (provisioning.minSize) is required for volumeType "{vtype}"')
+                errors.append(
+                    located(
+                        f'size (provisioning.minSize) is required for volumeType "{vtype}"',
+                        "provisioning.minSize",
+                    )
+                )
         else:
-            errors.append(f'unsupported volume type "{vtype}"')
+            errors.append(located(f'unsupported volume type "{vtype}"', "volumeType"))
         if self.trim_spec is not None:
-            errors += self.trim_spec.validate()
+            errors += rebase("trim", self.trim_spec.validate())
         if self.scrub_spec is not None:
-            errors += self.scrub_spec.validate()
+            errors += rebase("scrub", self.scrub_spec.validate())
         return [], errors
 
     def _constraint_errors(self) -> list[str]:

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
+from ...validation.located import at, located
 from ..common.netaddr import Addr, HardwareAddr
 from .enums import (
     ADLACPActive,
@@ -95,15 +96,15 @@ class BondConfigV1Alpha1(Document):
         return conflicting_link_kinds(self.KIND)
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = name_required(self.name)
+        errors = at("name", name_required(self.name))
         warnings: list[str] = []
         if not self.links:
-            errors.append("at least one link must be specified")
+            errors.append(located("at least one link must be specified", "links"))
         if self.bond_mode is None:
-            errors.append("bond mode must be specified")
+            errors.append(located("bond mode must be specified", "bondMode"))
         elif str(self.bond_mode) == "802.3ad":
             for key in ("miimon", "updelay", "downdelay"):
                 if getattr(self, key) is None:
-                    warnings.append(f"{key} was not specified for 802.3ad bond")
+                    warnings.append(located(f"{key} was not specified for 802.3ad bond", key))
         extra_warnings, extra_errors = self.common.validate()
         return warnings + extra_warnings, errors + extra_errors

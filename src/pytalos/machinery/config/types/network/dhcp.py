@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
+from ...validation.located import by_subject
 from ..common.netaddr import HardwareAddr
 from .enums import ClientIdentifier
 
@@ -51,7 +52,10 @@ class DHCPv4ConfigV1Alpha1(Document):
     )
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        return [], _validate_dhcp(self.name, self.client_identifier, self.duid_raw)
+        return [], by_subject(
+            _validate_dhcp(self.name, self.client_identifier, self.duid_raw),
+            {"name": "name", "duidRaw": "duidRaw"},
+        )
 
 
 @register
@@ -76,4 +80,7 @@ class DHCPv6ConfigV1Alpha1(Document):
     )
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        return [], _validate_dhcp(self.name, self.client_identifier, self.duid_raw)
+        return [], by_subject(
+            _validate_dhcp(self.name, self.client_identifier, self.duid_raw),
+            {"name": "name", "duidRaw": "duidRaw"},
+        )

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ...validation.located import located
 from .enums import WOLMode
 
 
@@ -53,4 +54,4 @@ class EthernetConfigV1Alpha1(Document):
     )
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        return [], [] if self.name else ["name is required"]
+        return [], [] if self.name else [located("name is required", "name")]

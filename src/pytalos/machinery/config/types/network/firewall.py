@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ...validation.located import located
 from ..common.netaddr import Prefix
 from .enums import DefaultAction, Protocol
 from .port_range import PortRange, validate_port_ranges
@@ -55,12 +56,12 @@ class RuleConfigV1Alpha1(Document):
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         # Talos stops at the first problem here
         if not self.name:
-            return [], ["name is required"]
+            return [], [located("name is required", "name")]
         if not self.port_selector.ports:
-            return [], ["portSelector.ports is required"]
+            return [], [located("portSelector.ports is required", "portSelector.ports")]
         if (err := validate_port_ranges(self.port_selector.ports)) is not None:
-            return [], [err]
-        for rule in self.ingress:
+            return [], [located(err, "portSelector.ports")]
+        for idx, rule in enumerate(self.ingress):
             if not rule.subnet.is_valid():
-                return [], ["invalid subnet: invalid Prefix"]
+                return [], [located("invalid subnet: invalid Prefix", f"ingress[{idx}].subnet")]
         return [], []

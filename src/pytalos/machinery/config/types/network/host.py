@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, is_zero, yfield
+from ...validation.located import located
 from ..common.netaddr import Addr
 from .enums import AutoHostnameKind, DNSProtocol
 
@@ -31,17 +32,17 @@ class HostnameConfigV1Alpha1(Document):
         errors: list[str] = []
         auto = self.auto.value if self.auto is not None else _AUTO_OFF
         if self.auto is None and not self.hostname:
-            errors.append("either 'auto' or 'hostname' must be set")
+            errors.append(located("either 'auto' or 'hostname' must be set", "hostname"))
         if auto != _AUTO_OFF and self.hostname:
-            errors.append("'auto' and 'hostname' cannot be set at the same time")
+            errors.append(located("'auto' and 'hostname' cannot be set at the same time", "hostname"))
         if auto not in (_AUTO_OFF, _AUTO_STABLE):
-            errors.append(f"invalid value for 'auto': {self.auto}")
+            errors.append(located(f"invalid value for 'auto': {self.auto}", "auto"))
         if self.hostname:
             if len(self.hostname) > 253:
-                errors.append(f"fqdn is too long: {len(self.hostname)}")
+                errors.append(located(f"fqdn is too long: {len(self.hostname)}", "hostname"))
             host = self.hostname.split(".", 1)[0]
             if not host or len(host) > 63:
-                errors.append(f'invalid hostname "{host}"')
+                errors.append(located(f'invalid hostname "{host}"', "hostname"))
         return [], errors
 
 
@@ -92,25 +93,51 @@ class ResolverConfigV1Alpha1(Document):
         errors: list[str] = []
         if not is_zero(self.host_dns) and not self.host_dns.enabled:
             if self.host_dns.forward_kube_dns_to_host:
-                errors.append("hostDNS.forwardKubeDNSToHost cannot be enabled when hostDNS.enabled is false")
+                errors.append(
+                    located(
+                        "hostDNS.forwardKubeDNSToHost cannot be enabled when hostDNS.enabled is false",
+                        "hostDNS.forwardKubeDNSToHost",
+                    )
+                )
             if self.host_dns.resolve_member_names:
-                errors.append("hostDNS.resolveMemberNames cannot be enabled when hostDNS.enabled is false")
+                errors.append(
+                    located(
+                        "hostDNS.resolveMemberNames cannot be enabled when hostDNS.enabled is false",
+                        "hostDNS.resolveMemberNames",
+                    )
+                )
         encrypted = 0
         for idx, ns in enumerate(self.nameservers):
             proto = str(ns.protocol)
             if proto in ("DoT", "DoH"):
                 encrypted += 1
                 if not ns.tls_server_name:
-                    errors.append(f"tlsServerName must be set when protocol is {proto}: entry {idx}")
+                    errors.append(
+                        located(
+                            f"tlsServerName must be set when protocol is {proto}: entry {idx}",
+                            f"nameservers[{idx}]",
+                        )
+                    )
             elif proto == "Do53":
                 if ns.tls_server_name:
-                    errors.append(f"tlsServerName must be empty when protocol is Do53: entry {idx}")
+                    errors.append(
+                        located(
+                            f"tlsServerName must be empty when protocol is Do53: entry {idx}",
+                            f"nameservers[{idx}].tlsServerName",
+                        )
+                    )
             else:
-                errors.append(f"unsupported DNS protocol: entry {idx}")
+                errors.append(
+                    located(f"unsupported DNS protocol: entry {idx}", f"nameservers[{idx}].protocol")
+                )
             if not ns.address.is_valid():
-                errors.append(f"nameserver address must be a valid IP: entry {idx}")
+                errors.append(
+                    located(
+                        f"nameserver address must be a valid IP: entry {idx}", f"nameservers[{idx}].address"
+                    )
+                )
         if encrypted and encrypted == len(self.nameservers):
-            warnings.append(_ALL_ENCRYPTED_WARNING)
+            warnings.append(located(_ALL_ENCRYPTED_WARNING, "nameservers"))
         return warnings, errors
 
 
@@ -125,11 +152,11 @@ class StaticHostConfigV1Alpha1(Document):
     hostnames: list[str] = yfield("hostnames", doc="Hostnames for the address.")
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = [] if self.name else ["name is required"]
+        errors: list[str] = [] if self.name else [located("name is required", "name")]
         try:
             ipaddress.ip_address(self.name)
         except ValueError:
-            errors.append("name must be a valid IP address")
+            errors.append(located("name must be a valid IP address", "name"))
         if not self.hostnames:
-            errors.append("at least one hostname is required")
+            errors.append(located("at least one hostname is required", "hostnames"))
         return [], errors

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ...validation.located import located
 from ..common.netaddr import AddrPort, Prefix
 
 KUBESPAN_LINK_MINIMUM_MTU = 1280
@@ -51,12 +52,16 @@ class KubeSpanConfigV1Alpha1(Document):
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         errors: list[str] = []
         if self.mtu is not None and self.mtu < KUBESPAN_LINK_MINIMUM_MTU:
-            errors.append(f"kubespan link MTU must be at least {KUBESPAN_LINK_MINIMUM_MTU}")
+            errors.append(located(f"kubespan link MTU must be at least {KUBESPAN_LINK_MINIMUM_MTU}", "mtu"))
         if self.filters is not None:
-            for cidr in self.filters.endpoints:
+            for idx, cidr in enumerate(self.filters.endpoints):
                 cidr = cidr.removeprefix("!")
                 if not _is_subnet_or_address(cidr):
-                    errors.append(f'KubeSpan endpoint filter is not valid: "{cidr}"')
+                    errors.append(
+                        located(
+                            f'KubeSpan endpoint filter is not valid: "{cidr}"', f"filters.endpoints[{idx}]"
+                        )
+                    )
         return [], errors
 
 

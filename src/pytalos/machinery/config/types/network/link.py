@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ...validation.located import at, located
 from ..common.netaddr import Addr, Prefix
 from .enums import RoutingTable
 
@@ -58,17 +59,21 @@ class CommonLinkConfig(Struct):
         errors: list[str] = []
         for i, addr in enumerate(self.addresses):
             if addr.address.addr is None:
-                errors.append(f"address {i} must be specified")
+                errors.append(located(f"address {i} must be specified", f"addresses[{i}].address"))
             elif addr.address.addr.is_unspecified:
-                errors.append(f"address {i} must be a valid IP address")
+                errors.append(located(f"address {i} must be a valid IP address", f"addresses[{i}].address"))
         for i, route in enumerate(self.routes):
             dest = route.destination.addr
             if dest is not None and dest.is_unspecified:
-                errors.append(f"route {i} destination must be a valid IP prefix")
+                errors.append(
+                    located(f"route {i} destination must be a valid IP prefix", f"routes[{i}].destination")
+                )
             if route.gateway.is_unspecified():
-                errors.append(f"route {i} gateway must be a valid IP address")
+                errors.append(
+                    located(f"route {i} gateway must be a valid IP address", f"routes[{i}].gateway")
+                )
             if route.source.is_unspecified():
-                errors.append(f"route {i} source must be a valid IP address")
+                errors.append(located(f"route {i} source must be a valid IP address", f"routes[{i}].source"))
         return [], errors
 
 
@@ -111,4 +116,4 @@ class LinkConfigV1Alpha1(Document):
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         warnings, errors = self.common.validate()
-        return warnings, name_required(self.name) + errors
+        return warnings, at("name", name_required(self.name)) + errors

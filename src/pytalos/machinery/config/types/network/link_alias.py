@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ...validation.located import located
 
 
 class LinkSelector(Struct):
@@ -33,11 +34,13 @@ class LinkAliasConfigV1Alpha1(Document):
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         errors: list[str] = []
         if not self.name:
-            errors.append("name must be specified")
+            errors.append(located("name must be specified", "name"))
         elif self.is_pattern_alias():
             prefix, _, suffix = self.name.partition("%")
             if suffix != "d" or not prefix:
-                errors.append(f'name "{self.name}" contains an invalid format verb, use %d suffix')
+                errors.append(
+                    located(f'name "{self.name}" contains an invalid format verb, use %d suffix', "name")
+                )
         if not self.selector.match.strip():
-            errors.append("link selector is required")
+            errors.append(located("link selector is required", "selector.match"))
         return [], errors

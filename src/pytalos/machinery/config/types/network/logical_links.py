@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ...validation.located import at, located, rebase
 from ..common.netaddr import HardwareAddr
 from .enums import RoutingTable, VLANProtocol
 from .link import CommonLinkConfig, conflicting_link_kinds, name_required
@@ -46,7 +47,7 @@ class BridgeConfigV1Alpha1(Document):
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         warnings, errors = self.common.validate()
-        return warnings, name_required(self.name) + errors
+        return warnings, at("name", name_required(self.name)) + errors
 
 
 @register
@@ -67,7 +68,7 @@ class DummyLinkConfigV1Alpha1(Document):
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         warnings, errors = self.common.validate()
-        return warnings, name_required(self.name) + errors
+        return warnings, at("name", name_required(self.name)) + errors
 
 
 @register
@@ -87,13 +88,13 @@ class VLANConfigV1Alpha1(Document):
         return conflicting_link_kinds(self.KIND)
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = name_required(self.name)
+        errors = at("name", name_required(self.name))
         if not 1 <= self.vlan_id <= 4094:
-            errors.append("vlanID must be specified and between 1 and 4094")
+            errors.append(located("vlanID must be specified and between 1 and 4094", "vlanID"))
         if not self.parent:
-            errors.append("parent must be specified")
+            errors.append(located("parent must be specified", "parent"))
         if self.vlan_mode is not None and str(self.vlan_mode) not in ("802.1q", "802.1ad"):
-            errors.append("vlanMode must be either '802.1q' or '802.1ad'")
+            errors.append(located("vlanMode must be either '802.1q' or '802.1ad'", "vlanMode"))
         warnings, extra = self.common.validate()
         return warnings, errors + extra
 
@@ -119,9 +120,9 @@ class VRFConfigV1Alpha1(Document):
         return conflicting_link_kinds(self.KIND)
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = name_required(self.name)
+        errors = at("name", name_required(self.name))
         if self.table.value in (0, 253, 254, 255):
-            errors.append(f"cannot create vrf with reserved table {self.table}")
+            errors.append(located(f"cannot create vrf with reserved table {self.table}", "table"))
         warnings, extra = self.common.validate()
         return warnings, errors + extra
 
@@ -165,15 +166,15 @@ class VethConfigV1Alpha1(Document):
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         errors = [
-            err
-            for err in (
-                validate_veth_link_name("name", self.name),
-                validate_veth_link_name("peer name", self.peer.name),
+            located(err, path)
+            for err, path in (
+                (validate_veth_link_name("name", self.name), "name"),
+                (validate_veth_link_name("peer name", self.peer.name), "peer.name"),
             )
             if err
         ]
         if self.name and self.name == self.peer.name:
-            errors.append("name and peer name must be different")
+            errors.append(located("name and peer name must be different", "peer.name"))
         warnings, extra = self.common.validate()
         peer_warnings, peer_errors = self.peer.common.validate()
-        return warnings + peer_warnings, errors + extra + peer_errors
+        return warnings + rebase("peer", peer_warnings), errors + extra + rebase("peer", peer_errors)

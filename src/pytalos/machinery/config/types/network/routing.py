@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
+from ...validation.located import at, by_subject
 from ..common.netaddr import Prefix, parse_prefix
 from .enums import RoutingRuleAction, RoutingTable
 
@@ -35,7 +36,7 @@ class BlackholeRouteConfigV1Alpha1(Document):
             parse_prefix(self.name)
         except ValueError as exc:
             errors.append(f"name must be a valid address prefix: {exc}")
-        return [], errors
+        return [], at("name", errors)
 
 
 @register
@@ -83,4 +84,13 @@ class RoutingRuleConfigV1Alpha1(Document):
             errors.append("either table or a non-unicast action must be specified")
         if self.fw_mask and not self.fw_mark:
             errors.append("fwMask requires fwMark to be set")
-        return [], errors
+        return [], by_subject(
+            errors,
+            {
+                "invalid name": "name",
+                "name": "name",
+                "priority": "name",
+                "either table": "table",
+                "fwMask": "fwMask",
+            },
+        )

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
+from ...validation.located import at, located
 
 
 def _vip_name_errors(name: str) -> list[str]:
@@ -37,9 +38,9 @@ class Layer2VIPConfigV1Alpha1(Document):
         return ["HCloudVIPConfig"]
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = _vip_name_errors(self.name)
+        errors = at("name", _vip_name_errors(self.name))
         if not self.link:
-            errors.append("link must be specified")
+            errors.append(located("link must be specified", "link"))
         return [], errors
 
 
@@ -58,9 +59,9 @@ class HCloudVIPConfigV1Alpha1(Document):
         return ["Layer2VIPConfig"]
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = _vip_name_errors(self.name)
+        errors = at("name", _vip_name_errors(self.name))
         if not self.link:
-            errors.append("link must be specified")
+            errors.append(located("link must be specified", "link"))
         if not self.api_token:
-            errors.append("apiToken must be specified")
+            errors.append(located("apiToken must be specified", "apiToken"))
         return [], errors

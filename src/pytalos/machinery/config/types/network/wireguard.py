@@ -13,6 +13,7 @@ from typing import ClassVar
 from ...codecs import Duration
 from ...document import Document, register
 from ...schema import Struct, yfield
+from ...validation.located import at, located
 from ..common.netaddr import AddrPort, Prefix
 from .link import CommonLinkConfig, conflicting_link_kinds, name_required
 
@@ -73,23 +74,41 @@ class WireguardConfigV1Alpha1(Document):
             peer.redact(replacement)
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = name_required(self.name)
+        errors = at("name", name_required(self.name))
         if not self.private_key:
-            errors.append("wireguard private key must be specified")
+            errors.append(located("wireguard private key must be specified", "privateKey"))
         elif (err := wireguard_key_error(self.private_key)) is not None:
-            errors.append(f"wireguard private key is invalid: {err}")
+            errors.append(located(f"wireguard private key is invalid: {err}", "privateKey"))
         if not 0 <= self.listen_port <= 65535:
-            errors.append("wireguard listen port must be between 0 and 65535")
+            errors.append(located("wireguard listen port must be between 0 and 65535", "listenPort"))
         for i, peer in enumerate(self.peers):
             if not peer.public_key:
-                errors.append(f"wireguard peer public key must be specified (peer index {i})")
+                errors.append(
+                    located(
+                        f"wireguard peer public key must be specified (peer index {i})",
+                        f"peers[{i}].publicKey",
+                    )
+                )
             elif (err := wireguard_key_error(peer.public_key)) is not None:
-                errors.append(f"wireguard peer public key is invalid (peer index {i}): {err}")
+                errors.append(
+                    located(
+                        f"wireguard peer public key is invalid (peer index {i}): {err}",
+                        f"peers[{i}].publicKey",
+                    )
+                )
             if peer.preshared_key and (err := wireguard_key_error(peer.preshared_key)) is not None:
-                errors.append(f"wireguard peer preshared key is invalid (peer index {i}): {err}")
+                errors.append(
+                    located(
+                        f"wireguard peer preshared key is invalid (peer index {i}): {err}",
+                        f"peers[{i}].presharedKey",
+                    )
+                )
             if peer.persistent_keepalive_interval.nanoseconds < 0:
                 errors.append(
-                    f"wireguard peer persistent keepalive interval cannot be negative (peer index {i})"
+                    located(
+                        f"wireguard peer persistent keepalive interval cannot be negative (peer index {i})",
+                        f"peers[{i}].persistentKeepaliveInterval",
+                    )
                 )
         warnings, extra = self.common.validate()
         return warnings, errors + extra
