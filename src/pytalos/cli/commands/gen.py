@@ -14,7 +14,6 @@ examples of empty fields.
 from __future__ import annotations
 
 import importlib
-import threading
 from typing import IO, Any
 
 import click
@@ -196,6 +195,8 @@ def config_cmd(args: tuple[str, ...], **flags: Any) -> None:
     """
     if len(args) != 2:
         raise GenError(f"accepts 2 arg(s), received {len(args)}")
+    from pytalos.cli.keygen import ServiceAccountKeygen
+
     keygen = None if flags["with_secrets"] else ServiceAccountKeygen.start(flags["talos_version"])
     from pytalos.cli.commands.gen_config import run_gen_config
 
@@ -203,48 +204,3 @@ def config_cmd(args: tuple[str, ...], **flags: Any) -> None:
         run_gen_config(args[0], args[1], flags, forced=_forced(bool(flags.get("force"))), keygen=keygen)
     except (ValueError, OSError) as exc:
         raise GenError(str(exc)) from None
-
-
-class ServiceAccountKeygen:
-    """Generates the RSA-4096 service-account key in a thread while the machinery is imported.
-
-    A new secrets bundle for contracts newer than v1.6 needs an RSA-4096 key, the slowest step of
-    ``gen config``; OpenSSL releases the GIL while generating it, so starting it first overlaps it
-    with importing and building the configs.
-    """
-
-    def __init__(self) -> None:
-        self._thread: threading.Thread | None = None
-        self._key: Any = None
-        self._error: BaseException | None = None
-
-    @classmethod
-    def start(cls, talos_version: str) -> ServiceAccountKeygen | None:
-        from pytalos.machinery.config.contract import CURRENT, VersionContract
-
-        try:
-            contract = VersionContract.parse(talos_version) if talos_version else CURRENT
-        except ValueError:
-            return None  # reported later, with the other flag errors
-        if not contract.use_rsa_service_account_key():
-            return None
-        job = cls()
-        job._thread = threading.Thread(target=job._run, name="rsa-keygen", daemon=True)
-        job._thread.start()
-        return job
-
-    def _run(self) -> None:
-        try:
-            from cryptography.hazmat.primitives.asymmetric import rsa
-
-            self._key = rsa.generate_private_key(public_exponent=65537, key_size=4096)
-        except BaseException as exc:  # surfaced by result()
-            self._error = exc
-
-    def result(self) -> Any:
-        """The RSA private key (waits for the thread)."""
-        if self._thread is not None:
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._key
