@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 from pytalos.cli.commands import validate as cmd
 from pytalos.machinery.config.validation import multierror_text
 from tests._shared import config_testdata
+from tests.unit.machinery.config.validation._build import bad_config_yaml
 
 pytestmark = pytest.mark.unit
 
@@ -117,34 +118,7 @@ def test_registered_in_talosctl() -> None:
     assert "--strict" in result.stdout
 
 
-BAD = """\
-version: v1alpha1
-machine:
-  type: controlplane
-  ca:
-    crt: Zm9v
-    key: YmFy
-  install:
-    wipe: false
-  network:
-    interfaces:
-      - interface: eth0
-        addresses:
-          - 10.0.0.1/24
-      - interface: eth1
-        addresses:
-          - 10.0.0.300/24
-cluster:
-  controlPlane:
-    endpoint: https://:6443
-  secretboxEncryptionSecret: c2VjcmV0
----
-apiVersion: v1alpha1
-kind: LinkConfig
-name: eth2
-addresses:
-  - address: 0.0.0.0/24
-"""
+BAD = bad_config_yaml(eth1="        addresses:\n          - 10.0.0.300/24\n", link_addresses=["0.0.0.0/24"])
 
 
 def test_locations_section_lists_every_located_error(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +22,7 @@ from typing import Any
 import yaml
 
 from pytalos.machinery import role
+from pytalos.machinery.config.types.common.gofmt import go_quote
 from pytalos.machinery.crypto.x509 import CertificateAndKey
 from pytalos.machinery.secrets.bundle import SecretsBundle, SecretsBundleError
 from pytalos.machinery.secrets.ca import ADMIN_CERT_TTL
@@ -105,7 +105,7 @@ class Rename:
     to_name: str
 
     def __str__(self) -> str:
-        return f"{_go_quote(self.from_name)} -> {_go_quote(self.to_name)}"
+        return f"{go_quote(self.from_name)} -> {go_quote(self.to_name)}"
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class Config:
         if not name:
             raise ConfigError("no context is set")
         if name not in self.contexts:
-            raise ConfigError(f"context {_go_quote(name)} is not defined")
+            raise ConfigError(f"context {go_quote(name)} is not defined")
         return self.contexts[name]
 
     def merge(self, other: Config) -> list[Rename]:
@@ -328,11 +328,6 @@ _GoStringLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-def _go_quote(text: str) -> str:
-    """Go's ``%q`` for ordinary strings."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _auth(value: Any, where: str) -> Auth:

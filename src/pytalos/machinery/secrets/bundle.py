@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import yaml
 
 from pytalos.machinery import role
+from pytalos.machinery.config.types.common.gofmt import multierror_text
 from pytalos.machinery.crypto.x509 import CertificateAndKey, PEMEncodedKey, X509Error
 from pytalos.machinery.secrets import ca
 from pytalos.machinery.yamlx import dumps
@@ -65,10 +66,7 @@ class SecretsBundleError(ValueError):
     @property
     def multierror_text(self) -> str:
         """The text Go's ``hashicorp/go-multierror`` would print for the same errors."""
-        if len(self.errors) == 1:
-            return f"1 error occurred:\n\t* {self.errors[0]}\n\n"
-        points = "\n\t".join(f"* {e}" for e in self.errors)
-        return f"{len(self.errors)} errors occurred:\n\t{points}\n\n"
+        return multierror_text(self.errors)
 
     def __str__(self) -> str:
         where = f" {self.source}" if self.source else ""

@@ -15,9 +15,6 @@ from ..types.common.gofmt import go_quote
 from ..types.common.netaddr import parse_addr, parse_prefix
 from ..types.common.neturl import GoURL, GoURLError
 
-_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_B64_INDEX = {ch: i for i, ch in enumerate(_B64)}
-
 
 def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """Go's ``net.ParseIP``: dotted IPv4 or IPv6 text (no zone); None when it does not parse."""
@@ -91,48 +88,3 @@ def parse_request_uri(raw: str) -> tuple[GoURL | None, str | None]:
     if not url.scheme and not raw.startswith("/") and raw != "*":
         return None, str(GoURLError(raw, "invalid URI for request"))
     return url, None
-
-
-def go_base64_decode(text: str) -> tuple[bytes, str | None]:
-    """Go's ``base64.StdEncoding.DecodeString``: (data, None) or (partial, ``illegal base64 data…``)."""
-    out = bytearray()
-    si, n = 0, len(text)
-    while si < n:
-        quantum: list[int] = []
-        while len(quantum) < 4:
-            if si == n:
-                if not quantum:
-                    return bytes(out), None
-                return bytes(out), _corrupt(si - len(quantum))
-            ch = text[si]
-            si += 1
-            if ch in "\r\n":
-                continue
-            if ch in _B64_INDEX:
-                quantum.append(_B64_INDEX[ch])
-                continue
-            if ch != "=" or len(quantum) < 2:
-                return bytes(out), _corrupt(si - 1)
-            if len(quantum) == 2:  # "==" expected
-                while si < n and text[si] in "\r\n":
-                    si += 1
-                if si == n:
-                    return bytes(out), _corrupt(n)
-                if text[si] != "=":
-                    return bytes(out), _corrupt(si - 1)
-                si += 1
-            while si < n and text[si] in "\r\n":
-                si += 1
-            if si < n:
-                return bytes(out), _corrupt(si)
-            break
-        value = 0
-        for idx in range(4):
-            value = value << 6 | (quantum[idx] if idx < len(quantum) else 0)
-        chunk = value.to_bytes(3, "big")
-        out += chunk[: len(quantum) - 1]
-    return bytes(out), None
-
-
-def _corrupt(pos: int) -> str:
-    return f"illegal base64 data at input byte {pos}"

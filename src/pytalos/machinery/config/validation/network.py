@@ -9,10 +9,11 @@ search for.
 from __future__ import annotations
 
 from ..schema import is_zero
+from ..types.common.gobase64 import go_base64_decode
 from ..types.common.gofmt import go_quote
 from ..types.v1alpha1 import Bond, Device, DeviceWireguardConfig, NetworkConfig
 from .located import join_path, located
-from .netutil import address_contains_port, go_base64_decode, parse_cidr, parse_ip, validate_ip_or_cidr
+from .netutil import address_contains_port, parse_cidr, parse_ip, validate_ip_or_cidr
 from .report import Report
 
 ERR_REQUIRED_SECTION_OPTIONS = "required either config section to be set"

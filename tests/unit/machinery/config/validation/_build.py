@@ -38,3 +38,41 @@ def build(machine: dict[str, Any] | None, cluster: dict[str, Any] | None = None,
 def error_text(errors: list[str]) -> str:
     """Go's ``err.Error()`` for the collected errors ("" when there are none)."""
     return multierror_text(errors) if errors else ""
+
+
+def bad_config_yaml(
+    eth1: str, link_addresses: list[str], machine_extra: str = "", cluster_extra: str = ""
+) -> str:
+    """A controlplane config (v1alpha1 + a LinkConfig) with errors, for located-message tests.
+
+    Its shape is fixed so tests can assert source lines: eth0 is fine, ``eth1`` (an indented YAML
+    body) carries the bad address, the endpoint has no host, and ``eth2``'s addresses are listed.
+    """
+    addresses = "".join(f"  - address: {a}\n" for a in link_addresses)
+    return (
+        "version: v1alpha1\n"
+        "machine:\n"
+        "  type: controlplane\n"
+        "  ca:\n"
+        f"    crt: {FOO}\n"
+        f"    key: {BAR}\n"
+        "  install:\n"
+        "    wipe: false\n"
+        "  network:\n"
+        "    interfaces:\n"
+        "      - interface: eth0\n"
+        "        addresses:\n"
+        "          - 10.0.0.1/24\n"
+        "      - interface: eth1\n"
+        f"{eth1}{machine_extra}"
+        "cluster:\n"
+        "  controlPlane:\n"
+        "    endpoint: https://:6443\n"
+        f"{cluster_extra}"
+        "  secretboxEncryptionSecret: c2VjcmV0\n"
+        "---\n"
+        "apiVersion: v1alpha1\n"
+        "kind: LinkConfig\n"
+        "name: eth2\n"
+        f"addresses:\n{addresses}"
+    )

@@ -27,50 +27,29 @@ from pytalos.machinery.config.validation.located import (
 from pytalos.machinery.config.validation.report import Report
 from pytalos.machinery.yamlx import parse_document
 
-from ._build import build, controlplane, worker
+from ._build import bad_config_yaml, build, controlplane, worker
 
 pytestmark = pytest.mark.unit
 
 # line numbers are 1-based, as printed
-BAD = """\
-version: v1alpha1
-machine:
-  type: controlplane
-  ca:
-    crt: Zm9v
-    key: YmFy
-  install:
-    wipe: false
-  network:
-    interfaces:
-      - interface: eth0
-        addresses:
-          - 10.0.0.1/24
-      - interface: eth1
-        cidr: 10.0.0.300/24
-        routes:
-          - gateway: 10.0.0.1
-          - network: bogus
-  nodeLabels:
-    good: x
-    "bad label!": y
-  registries:
-    mirrors:
-      docker.io: null
-cluster:
-  controlPlane:
-    endpoint: https://:6443
-  network:
-    dnsDomain: "bad domain"
-  secretboxEncryptionSecret: c2VjcmV0
----
-apiVersion: v1alpha1
-kind: LinkConfig
-name: eth2
-addresses:
-  - address: 10.0.0.5/24
-  - address: 0.0.0.0/24
-"""
+BAD = bad_config_yaml(
+    eth1=(
+        "        cidr: 10.0.0.300/24\n"
+        "        routes:\n"
+        "          - gateway: 10.0.0.1\n"
+        "          - network: bogus\n"
+    ),
+    link_addresses=["10.0.0.5/24", "0.0.0.0/24"],
+    machine_extra=(
+        "  nodeLabels:\n"
+        "    good: x\n"
+        '    "bad label!": y\n'
+        "  registries:\n"
+        "    mirrors:\n"
+        "      docker.io: null\n"
+    ),
+    cluster_extra='  network:\n    dnsDomain: "bad domain"\n',
+)
 
 ENDPOINT_ERROR = "invalid controlplane endpoint: hostname must not be blank"
 CIDR_ERROR = '[networking.os.device.CIDR] "eth1": invalid CIDR address: 10.0.0.300/24'

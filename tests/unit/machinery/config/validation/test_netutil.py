@@ -1,8 +1,6 @@
-"""Go parsing rules behind the network validation messages (net, netip, url, base64, siderolabs/net)."""
+"""Go parsing rules behind the network validation messages (net, netip, url, siderolabs/net)."""
 
 from __future__ import annotations
-
-import base64
 
 import pytest
 
@@ -64,24 +62,3 @@ def test_subnet_or_address() -> None:
     assert netutil.parse_subnet_or_address("fd00::169:254:2:53/128") is None
     assert netutil.parse_subnet_or_address("10") is not None
     assert netutil.parse_subnet_or_address("123::/456") is not None
-
-
-@pytest.mark.parametrize(
-    ("text", "error"),
-    [
-        ("", None),
-        ("Zm9v", None),
-        ("Zm8=", None),
-        ("Zg==", None),
-        ("Zm9", "illegal base64 data at input byte 0"),
-        ("Zg=", "illegal base64 data at input byte 3"),
-        ("Zg==Zg==", "illegal base64 data at input byte 4"),
-        ("not*base64", "illegal base64 data at input byte 3"),
-        ("Z===", "illegal base64 data at input byte 1"),
-    ],
-)
-def test_go_base64(text: str, error: str | None) -> None:
-    data, err = netutil.go_base64_decode(text)
-    assert err == error
-    if error is None:
-        assert data == base64.b64decode(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from ....yamlx import Node, Scalar, Style
 from ...errors import DecodeError
@@ -106,25 +106,21 @@ def _scalar_text(node: Node, path: str, what: str) -> str | None:
     return node.value
 
 
-@dataclass
-class ByteSize(Codec):
-    """``meta.ByteSize``: bytes (optionally negative) that marshal back to their original text."""
+class _SizeCodec(Codec):
+    """What both size codecs share: decoded from a scalar through ``parse``, written back as ``text``."""
 
-    value: int | None = None
-    raw: str | None = None
-    negative: bool = False
+    WHAT: ClassVar[str] = "a size"  # what the decode error says was expected
 
     @classmethod
-    def parse(cls, text: str) -> ByteSize:
-        """Parse ``10GiB`` / ``-10GiB`` / ``1024`` (ValueError on bad input); "" is the zero size."""
-        if not text:
-            return cls()
-        body, negative = (text[1:], True) if text.startswith("-") else (text, False)
-        return cls(parse_bytes(body), text, negative)
+    def parse(cls, text: str) -> Self:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def text(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
 
     @classmethod
-    def decode(cls, node: Node, path: str) -> ByteSize:
-        text = _scalar_text(node, path, "a size like 10GiB")
+    def decode(cls, node: Node, path: str) -> Self:
+        text = _scalar_text(node, path, cls.WHAT)
         if text is None:
             return cls()
         try:
@@ -132,15 +128,37 @@ class ByteSize(Codec):
         except ValueError as exc:
             raise DecodeError(path, node.line, str(exc)) from None
 
+    def encode(self) -> Node:
+        return Scalar(self.text(), "!!str", Style.ANY)
+
+    def merge_from(self, other: Any) -> Any:
+        return self if other is None or other.is_zero() else other
+
+
+@dataclass
+class ByteSize(_SizeCodec):
+    """``meta.ByteSize``: bytes (optionally negative) that marshal back to their original text."""
+
+    WHAT: ClassVar[str] = "a size like 10GiB"
+
+    value: int | None = None
+    raw: str | None = None
+    negative: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """Parse ``10GiB`` / ``-10GiB`` / ``1024`` (ValueError on bad input); "" is the zero size."""
+        if not text:
+            return cls()
+        body, negative = (text[1:], True) if text.startswith("-") else (text, False)
+        return cls(parse_bytes(body), text, negative)
+
     def text(self) -> str:
         if self.raw is not None:
             return self.raw
         if self.value is not None:
             return ("-" if self.negative else "") + str(self.value)
         return ""
-
-    def encode(self) -> Node:
-        return Scalar(self.text(), "!!str", Style.ANY)
 
     def is_zero(self) -> bool:
         return self.value is None and self.raw is None
@@ -152,13 +170,12 @@ class ByteSize(Codec):
         """The magnitude in bytes (0 when unset); check :meth:`is_negative` for the sign."""
         return self.value or 0
 
-    def merge_from(self, other: Any) -> Any:
-        return self if other is None or other.is_zero() else other
-
 
 @dataclass
-class Size(Codec):
+class Size(_SizeCodec):
     """``meta.Size``: either a byte size or a percentage (``80%``), kept as written."""
+
+    WHAT: ClassVar[str] = "a size like 10GiB or 80%"
 
     byte_size: ByteSize | None = None
     percent: int | None = None
@@ -166,7 +183,7 @@ class Size(Codec):
     negative_percent: bool = False
 
     @classmethod
-    def parse(cls, text: str) -> Size:
+    def parse(cls, text: str) -> Self:
         """Parse ``50GiB``, ``-2GiB`` or ``90%`` (ValueError with Talos's message when invalid)."""
         if not text:
             return cls()
@@ -183,25 +200,12 @@ class Size(Codec):
             raise ValueError(f"percentage must be between 0 and 100, got {go_float(number)}")
         return cls(percent=int(number), raw_percent=text, negative_percent=negative)
 
-    @classmethod
-    def decode(cls, node: Node, path: str) -> Size:
-        text = _scalar_text(node, path, "a size like 10GiB or 80%")
-        if text is None:
-            return cls()
-        try:
-            return cls.parse(text)
-        except ValueError as exc:
-            raise DecodeError(path, node.line, str(exc)) from None
-
     def text(self) -> str:
         if self.byte_size is not None:
             return self.byte_size.text()
         if self.raw_percent is not None:
             return self.raw_percent
         return "" if self.percent is None else str(self.percent)
-
-    def encode(self) -> Node:
-        return Scalar(self.text(), "!!str", Style.ANY)
 
     def is_zero(self) -> bool:
         byte_zero = self.byte_size is None or self.byte_size.is_zero()
@@ -222,6 +226,3 @@ class Size(Codec):
     def relative_value(self) -> int | None:
         """The percentage, or None for absolute sizes."""
         return self.percent if self.is_relative() else None
-
-    def merge_from(self, other: Any) -> Any:
-        return self if other is None or other.is_zero() else other

@@ -9,18 +9,15 @@ standard base64 and is redacted from shared configs.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from typing import ClassVar
 
 from ...document import Document, register
 from ...schema import yfield
+from ..common.gobase64 import go_base64_decode
 from ..common.url import URL
 
 CLUSTER_SECRET_SIZE = 32
 """Decoded length of the cluster secret (Talos ``constants.DefaultClusterSecretSize``)."""
-_STD_B64 = re.compile(r"[A-Za-z0-9+/]*")
 
 
 @register
@@ -54,27 +51,11 @@ def validate_discovery_service_endpoint(endpoint: URL) -> str | None:
     return None
 
 
-def _go_std_b64_decode(text: str) -> bytes:
-    """Go ``base64.StdEncoding.DecodeString`` (strict padding); ValueError names the bad byte offset."""
-    body = text.rstrip("=")
-    m = _STD_B64.match(body)
-    bad = m.end() if m is not None else 0
-    if bad < len(body):
-        raise ValueError(f"illegal base64 data at input byte {bad}")
-    if len(text) % 4 != 0 or len(text) - len(body) > 2 or len(body) % 4 == 1:
-        raise ValueError(f"illegal base64 data at input byte {len(body) - len(body) % 4}")
-    try:
-        return base64.b64decode(text, validate=True)
-    except binascii.Error:
-        raise ValueError(f"illegal base64 data at input byte {len(body)}") from None
-
-
 def validate_base64_with_len(value: str, want_len: int) -> str | None:
     """Talos ``ValidateBase64WithLen`` (standard encoding): the error text or None."""
-    try:
-        decoded = _go_std_b64_decode(value)
-    except ValueError as exc:
-        return f"failed to decode from base64: {value}; {exc}"
+    decoded, err = go_base64_decode(value)
+    if err is not None:
+        return f"failed to decode from base64: {value}; {err}"
     if len(decoded) != want_len:
         return f"expected {want_len} bytes, got {len(decoded)}: {value}"
     return None

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ...document import Document, register
+from ...document import register
 from ...schema import yfield
-from ...validation.located import at, located
+from ...validation.located import located
 from ..common.netaddr import Addr, HardwareAddr
 from .enums import (
     ADLACPActive,
@@ -24,11 +24,11 @@ from .enums import (
     LACPRate,
     PrimaryReselect,
 )
-from .link import CommonLinkConfig, conflicting_link_kinds, name_required
+from .link import CommonLinkConfig, LinkDocument, link_validation
 
 
 @register
-class BondConfigV1Alpha1(Document):
+class BondConfigV1Alpha1(LinkDocument):
     """Creates a bond link over ``links``."""
 
     KIND: ClassVar[str] = "BondConfig"
@@ -92,11 +92,8 @@ class BondConfigV1Alpha1(Document):
     missed_max: int | None = yfield("missedMax", omitempty=True, doc="ARP monitor misses before link down.")
     common: CommonLinkConfig = yfield("", inline=True)
 
-    def conflicts_with_kinds(self) -> list[str]:
-        return conflicting_link_kinds(self.KIND)
-
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = at("name", name_required(self.name))
+        errors: list[str] = []
         warnings: list[str] = []
         if not self.links:
             errors.append(located("at least one link must be specified", "links"))
@@ -106,5 +103,4 @@ class BondConfigV1Alpha1(Document):
             for key in ("miimon", "updelay", "downdelay"):
                 if getattr(self, key) is None:
                     warnings.append(located(f"{key} was not specified for 802.3ad bond", key))
-        extra_warnings, extra_errors = self.common.validate()
-        return warnings + extra_warnings, errors + extra_errors
+        return link_validation(self.name, self.common, errors, warnings)

@@ -7,6 +7,7 @@ with its validation so every link kind reports bad addresses and routes the same
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from ...document import Document, register
@@ -101,8 +102,23 @@ def conflicting_link_kinds(self_kind: str) -> list[str]:
     return [kind for kind in LINK_KINDS if kind != self_kind]
 
 
+class LinkDocument(Document):
+    """Base of the documents that configure a link: any two of them conflict when they share a name."""
+
+    def conflicts_with_kinds(self) -> list[str]:
+        return conflicting_link_kinds(self.KIND)
+
+
+def link_validation(
+    name: str, common: CommonLinkConfig, errors: Iterable[str] = (), warnings: Iterable[str] = ()
+) -> tuple[list[str], list[str]]:
+    """(warnings, errors) of a link document: name check, the kind's own findings, then the common block's."""
+    common_warnings, common_errors = common.validate()
+    return [*warnings, *common_warnings], [*at("name", name_required(name)), *errors, *common_errors]
+
+
 @register
-class LinkConfigV1Alpha1(Document):
+class LinkConfigV1Alpha1(LinkDocument):
     """Configures a physical link (network interface) by name or alias."""
 
     KIND: ClassVar[str] = "LinkConfig"
@@ -111,9 +127,5 @@ class LinkConfigV1Alpha1(Document):
     name: str = yfield("name", doc="Name (or alias) of the link.")
     common: CommonLinkConfig = yfield("", inline=True)
 
-    def conflicts_with_kinds(self) -> list[str]:
-        return conflicting_link_kinds(self.KIND)
-
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        warnings, errors = self.common.validate()
-        return warnings, at("name", name_required(self.name)) + errors
+        return link_validation(self.name, self.common)

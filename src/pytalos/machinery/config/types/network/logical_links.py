@@ -10,12 +10,12 @@ from __future__ import annotations
 import unicodedata
 from typing import ClassVar
 
-from ...document import Document, register
+from ...document import register
 from ...schema import Struct, yfield
-from ...validation.located import at, located, rebase
+from ...validation.located import located, rebase
 from ..common.netaddr import HardwareAddr
 from .enums import RoutingTable, VLANProtocol
-from .link import CommonLinkConfig, conflicting_link_kinds, name_required
+from .link import CommonLinkConfig, LinkDocument, link_validation
 
 
 class BridgeSTPConfig(Struct):
@@ -27,7 +27,7 @@ class BridgeVLANConfig(Struct):
 
 
 @register
-class BridgeConfigV1Alpha1(Document):
+class BridgeConfigV1Alpha1(LinkDocument):
     """Creates a bridge over ``links``."""
 
     KIND: ClassVar[str] = "BridgeConfig"
@@ -42,16 +42,12 @@ class BridgeConfigV1Alpha1(Document):
     vlan: BridgeVLANConfig = yfield("vlan", omitempty=True, doc="VLAN settings.")
     common: CommonLinkConfig = yfield("", inline=True)
 
-    def conflicts_with_kinds(self) -> list[str]:
-        return conflicting_link_kinds(self.KIND)
-
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        warnings, errors = self.common.validate()
-        return warnings, at("name", name_required(self.name)) + errors
+        return link_validation(self.name, self.common)
 
 
 @register
-class DummyLinkConfigV1Alpha1(Document):
+class DummyLinkConfigV1Alpha1(LinkDocument):
     """Creates a dummy (virtual) link."""
 
     KIND: ClassVar[str] = "DummyLinkConfig"
@@ -63,16 +59,12 @@ class DummyLinkConfigV1Alpha1(Document):
     )
     common: CommonLinkConfig = yfield("", inline=True)
 
-    def conflicts_with_kinds(self) -> list[str]:
-        return conflicting_link_kinds(self.KIND)
-
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        warnings, errors = self.common.validate()
-        return warnings, at("name", name_required(self.name)) + errors
+        return link_validation(self.name, self.common)
 
 
 @register
-class VLANConfigV1Alpha1(Document):
+class VLANConfigV1Alpha1(LinkDocument):
     """Creates a VLAN link on top of a parent link."""
 
     KIND: ClassVar[str] = "VLANConfig"
@@ -84,23 +76,19 @@ class VLANConfigV1Alpha1(Document):
     parent: str = yfield("parent", omitempty=True, doc="Parent link (or alias).")
     common: CommonLinkConfig = yfield("", inline=True)
 
-    def conflicts_with_kinds(self) -> list[str]:
-        return conflicting_link_kinds(self.KIND)
-
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = at("name", name_required(self.name))
+        errors: list[str] = []
         if not 1 <= self.vlan_id <= 4094:
             errors.append(located("vlanID must be specified and between 1 and 4094", "vlanID"))
         if not self.parent:
             errors.append(located("parent must be specified", "parent"))
         if self.vlan_mode is not None and str(self.vlan_mode) not in ("802.1q", "802.1ad"):
             errors.append(located("vlanMode must be either '802.1q' or '802.1ad'", "vlanMode"))
-        warnings, extra = self.common.validate()
-        return warnings, errors + extra
+        return link_validation(self.name, self.common, errors)
 
 
 @register
-class VRFConfigV1Alpha1(Document):
+class VRFConfigV1Alpha1(LinkDocument):
     """Creates a VRF bound to a routing table and enslaves ``links`` to it."""
 
     KIND: ClassVar[str] = "VRFConfig"
@@ -116,15 +104,11 @@ class VRFConfigV1Alpha1(Document):
     )
     common: CommonLinkConfig = yfield("", inline=True)
 
-    def conflicts_with_kinds(self) -> list[str]:
-        return conflicting_link_kinds(self.KIND)
-
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = at("name", name_required(self.name))
+        errors: list[str] = []
         if self.table.value in (0, 253, 254, 255):
             errors.append(located(f"cannot create vrf with reserved table {self.table}", "table"))
-        warnings, extra = self.common.validate()
-        return warnings, errors + extra
+        return link_validation(self.name, self.common, errors)
 
 
 class VethPeerConfig(Struct):
@@ -151,7 +135,7 @@ def validate_veth_link_name(field: str, name: str) -> str | None:
 
 
 @register
-class VethConfigV1Alpha1(Document):
+class VethConfigV1Alpha1(LinkDocument):
     """Creates a virtual Ethernet pair in the host namespace."""
 
     KIND: ClassVar[str] = "VethConfig"
@@ -160,9 +144,6 @@ class VethConfigV1Alpha1(Document):
     name: str = yfield("name", doc="Interface name of this end.")
     peer: VethPeerConfig = yfield("peer", doc="The peer end of the pair.")
     common: CommonLinkConfig = yfield("", inline=True)
-
-    def conflicts_with_kinds(self) -> list[str]:
-        return conflicting_link_kinds(self.KIND)
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
         errors = [

@@ -6,16 +6,15 @@ mc`` output does) while public keys stay visible. Keys are validated as base64 o
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import ClassVar
 
 from ...codecs import Duration
-from ...document import Document, register
+from ...document import register
 from ...schema import Struct, yfield
-from ...validation.located import at, located
+from ...validation.located import located
+from ..common.gobase64 import go_base64_decode
 from ..common.netaddr import AddrPort, Prefix
-from .link import CommonLinkConfig, conflicting_link_kinds, name_required
+from .link import CommonLinkConfig, LinkDocument, link_validation
 
 
 class WireguardPeer(Struct):
@@ -38,19 +37,16 @@ class WireguardPeer(Struct):
 
 def wireguard_key_error(key: str) -> str | None:
     """Why ``key`` is not a Wireguard key (standard base64 of 32 bytes), or None."""
-    try:
-        raw = base64.b64decode(key, validate=True)
-    except (binascii.Error, ValueError):
-        alphabet = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-        pos = next((i for i, ch in enumerate(key) if ch not in alphabet), len(key))
-        return f"illegal base64 data at input byte {pos}"
+    raw, err = go_base64_decode(key)
+    if err is not None:
+        return err
     if len(raw) != 32:
         return "invalid wireguard key length"
     return None
 
 
 @register
-class WireguardConfigV1Alpha1(Document):
+class WireguardConfigV1Alpha1(LinkDocument):
     """Creates a Wireguard link."""
 
     KIND: ClassVar[str] = "WireguardConfig"
@@ -63,9 +59,6 @@ class WireguardConfigV1Alpha1(Document):
     peers: list[WireguardPeer] = yfield("peers", omitempty=True, doc="Peers of this device.")
     common: CommonLinkConfig = yfield("", inline=True)
 
-    def conflicts_with_kinds(self) -> list[str]:
-        return conflicting_link_kinds(self.KIND)
-
     def redact(self, replacement: str) -> None:
         """Replace the private key and every preshared key with ``replacement``."""
         if self.private_key:
@@ -74,7 +67,7 @@ class WireguardConfigV1Alpha1(Document):
             peer.redact(replacement)
 
     def validate(self, mode: str, strict: bool = False) -> tuple[list[str], list[str]]:
-        errors = at("name", name_required(self.name))
+        errors: list[str] = []
         if not self.private_key:
             errors.append(located("wireguard private key must be specified", "privateKey"))
         elif (err := wireguard_key_error(self.private_key)) is not None:
@@ -110,5 +103,4 @@ class WireguardConfigV1Alpha1(Document):
                         f"peers[{i}].persistentKeepaliveInterval",
                     )
                 )
-        warnings, extra = self.common.validate()
-        return warnings, errors + extra
+        return link_validation(self.name, self.common, errors)
