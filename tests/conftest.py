@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# CI must be reproducible: property tests explore a fixed set of examples there (derandomized);
+# on a developer's machine they keep exploring new random examples every run.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 _TIERS = ("unit", "node", "cluster")
 

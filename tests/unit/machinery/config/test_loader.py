@@ -257,4 +257,6 @@ def test_garbage_never_crashes(parts: list[str], patch_mode: bool) -> None:
     except ConfigError as exc:
         assert exc.source == "fuzz.yaml" or "fuzz.yaml" in str(exc)
     else:
-        load(cfg.encode() or "version: v1alpha1\n", allow_empty=True)
+        # what loaded must encode to something that loads again under the same rules
+        again = cfg.encode() or "version: v1alpha1\n"
+        load(again, allow_empty=True, allow_patch_delete=patch_mode, allow_duplicates=patch_mode)
