@@ -1,5 +1,5 @@
 # pytalos: `make cluster` runs the main job, `make test` runs every check CI runs.
-.PHONY: setup test lint typecheck unit node cluster demo bench
+.PHONY: setup test lint typecheck unit node cluster demo bench proto
 
 VENV := .venv/bin
 
@@ -24,3 +24,7 @@ demo: setup
 
 bench: setup
 	$(VENV)/python -m bench
+
+# Regenerate src/pytalos/api/gen from src/pytalos/api/proto (generated code is committed).
+proto: setup
+	$(VENV)/python scripts/gen-proto
