@@ -1,0 +1,1 @@
+"""cluster controllers: node identity, cluster info, the local affiliate and members."""

@@ -1,0 +1,1 @@
+"""config controllers: the acquired config bytes become the active MachineConfig and MachineType."""

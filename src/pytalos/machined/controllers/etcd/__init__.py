@@ -1,0 +1,1 @@
+"""etcd controllers: the EtcdSpec a control plane runs etcd with."""

@@ -1,0 +1,1 @@
+"""k8s controllers that need no Kubernetes yet: the node name."""

@@ -1,0 +1,1 @@
+"""network controllers: link/address status from rtnetlink, node addresses and the hostname."""

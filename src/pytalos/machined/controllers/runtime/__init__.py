@@ -1,0 +1,1 @@
+"""runtime controllers: machine status, Services mirrored from the supervisor, version."""

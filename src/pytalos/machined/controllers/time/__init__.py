@@ -1,0 +1,1 @@
+"""time controllers: whether the node clock is trusted (TimeStatus)."""

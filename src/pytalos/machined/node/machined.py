@@ -1,0 +1,269 @@
+"""machined as the root process of a node: config, sequences, services and API in one asyncio loop.
+
+:meth:`Machined.run` runs Initialize (layout, containerd, config — waiting in maintenance mode when
+STATE has no usable config) then Boot (every service the config asks for, waited up), and stays
+until a Reboot or Shutdown sequence ends it; it returns what the process must do next
+(:class:`ExitAction`): exit, or start again from STATE (reboot). SIGTERM/SIGINT request a shutdown,
+SIGUSR1 a reboot. The tasks the sequences call are the methods of :class:`Machined`
+(:class:`~pytalos.machined.sequencer.sequences.NodeTasks`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import os
+import shutil
+import signal
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytalos.api.server import ApiServer
+from pytalos.machined.etcd.pki import NodeIdentity
+from pytalos.machined.sequencer import sequences
+from pytalos.machined.sequencer.lock import SequenceLockedError
+from pytalos.machined.sequencer.runner import SequenceCanceledError, SequenceFailedError, Sequencer
+from pytalos.machined.sequencer.sequence import Sequence
+from pytalos.machined.server.apply import Applier
+from pytalos.machined.services.containerd import ContainerdService
+from pytalos.machined.system import ServiceLogs, ServiceWaitError, System
+from pytalos.machined.system.service import Service
+from pytalos.machined.system.service_runner import ServiceInfo
+from pytalos.machinery.config.container import Container
+
+from ..state.config_store import ConfigLoadError, ConfigStore
+from . import api
+from .config_runtime import DEFAULT_ROLLBACK_TIMEOUT, ConfigRuntime
+from .events import ConfigLoadErrorEvent, EventBus, MachineStage
+from .identity import IP, AddressSource, IpCommandAddresses, hostname_for
+from .layout import NodeLayout
+from .service_plan import PlanInputs, plan_services
+from .status import MachineStatus
+
+log = logging.getLogger("pytalos.machined")
+
+CONTAINERD_START_TIMEOUT = 30.0
+
+
+class ExitAction(enum.Enum):
+    SHUTDOWN = "shutdown"
+    REBOOT = "reboot"
+
+
+@dataclass
+class MachinedOptions:
+    root: Path
+    api_host: str = "0.0.0.0"
+    api_port: int = 50000
+    etcd_client_port: int = 2379
+    etcd_peer_port: int = 2380
+    boot_timeout: float = 300.0
+    rollback_timeout: float = DEFAULT_ROLLBACK_TIMEOUT
+    addresses: AddressSource = field(default_factory=IpCommandAddresses)
+    handle_signals: bool = True
+    #: the service Initialize starts before the config (the system containerd); replaceable in tests
+    early_service: Callable[[NodeLayout, ServiceLogs], Service] | None = None
+    #: which services a config asks for (:func:`~.service_plan.plan_services`); replaceable in tests
+    plan: Callable[[Container, PlanInputs], list[Service]] = plan_services
+
+
+class Machined:
+    """One node's machined; see the module docstring."""
+
+    def __init__(self, options: MachinedOptions) -> None:
+        self.options = options
+        self.layout = NodeLayout(options.root)
+        self.store = ConfigStore(self.layout)
+        self.events = EventBus()
+        self.status = MachineStatus(self.events)
+        self.logs = ServiceLogs(self.layout.logs)
+        self.system = System(events=self.events, logs=self.logs)
+        self.sequencer = Sequencer(self.events)
+        self.configs = ConfigRuntime(self.store, self.events, self.request_reboot)
+        self.addresses: list[IP] = []
+        self._exit: asyncio.Future[ExitAction] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.maintenance_server: ApiServer | None = None
+
+    # -- process lifecycle ------------------------------------------------------------------------
+
+    async def run(self) -> ExitAction:
+        loop = asyncio.get_running_loop()
+        self._exit = loop.create_future()
+        if self.options.handle_signals:
+            loop.add_signal_handler(signal.SIGTERM, self.request_shutdown)
+            loop.add_signal_handler(signal.SIGINT, self.request_shutdown)
+            loop.add_signal_handler(signal.SIGUSR1, self.request_reboot, "")
+        self._spawn(self._lifecycle(), "lifecycle")
+        try:
+            return await self._exit
+        finally:
+            if self.options.handle_signals:
+                for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1):
+                    loop.remove_signal_handler(sig)
+            await self._cleanup()
+
+    async def _cleanup(self) -> None:
+        current = asyncio.current_task()
+        for task in list(self._tasks):
+            if task is not current:
+                task.cancel()
+        await asyncio.gather(*(t for t in self._tasks if t is not current), return_exceptions=True)
+        await self.configs.close()
+        if not self.system.terminating:
+            await self.system.shutdown()
+        self.logs.close()
+        self.layout.pid_file.unlink(missing_ok=True)
+
+    def _spawn(self, coro: Coroutine[Any, Any, object], name: str) -> None:
+        task: asyncio.Task[Any] = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _finish(self, action: ExitAction) -> None:
+        if self._exit is not None and not self._exit.done():
+            self._exit.set_result(action)
+
+    async def _run_sequence(self, sequence: Sequence, actor_id: str = "", takeover: bool = False) -> bool:
+        try:
+            await self.sequencer.run(sequence, actor_id, takeover)
+        except SequenceCanceledError as err:
+            log.info("%s", err)
+            return False
+        except SequenceLockedError as err:
+            log.warning("%s", err)
+            return False
+        except SequenceFailedError as err:
+            self.status.set_unmet(str(sequence.name), str(err))
+            if sequence.name.value == "boot" and not self.store.is_proven():
+                await self.configs.roll_back(f"boot failed: {err}")
+            return False
+        return True
+
+    async def _lifecycle(self) -> None:
+        if not await self._run_sequence(sequences.initialize(self)):
+            return
+        self.configs.arm_watchdog(self.options.rollback_timeout, self.why_not_running)
+        if not await self._run_sequence(sequences.boot(self)):
+            return
+        self.status.set_stage(MachineStage.RUNNING)
+        if self.status.ready:
+            self.configs.node_running()
+
+    async def _final(self, sequence: Sequence, action: ExitAction, actor_id: str) -> None:
+        """Run a sequence that ends the process; the process ends once the sequence completed."""
+        if await self._run_sequence(sequence, actor_id, takeover=True):
+            self._finish(action)
+
+    def request_reboot(self, actor_id: str = "") -> None:
+        self.status.set_stage(MachineStage.REBOOTING)
+        self._spawn(self._final(sequences.reboot(self), ExitAction.REBOOT, actor_id), "reboot")
+
+    def request_shutdown(self) -> None:
+        self.status.set_stage(MachineStage.SHUTTING_DOWN)
+        self._spawn(self._final(sequences.shutdown(self), ExitAction.SHUTDOWN, ""), "shutdown")
+
+    def request_reset(self, reboot_after: bool = True) -> None:
+        self.status.set_stage(MachineStage.RESETTING)
+        action = ExitAction.REBOOT if reboot_after else ExitAction.SHUTDOWN
+        self._spawn(self._final(sequences.reset(self, reboot_after=reboot_after), action, ""), "reset")
+
+    # -- what the API and status read -------------------------------------------------------------
+
+    def hostname(self) -> str:
+        active = self.configs.active
+        return (
+            hostname_for(active.container, self.addresses) if active else hostname_for_empty(self.addresses)
+        )
+
+    def identity(self) -> NodeIdentity:
+        return NodeIdentity(self.hostname(), list(self.addresses))
+
+    def service_list(self) -> list[ServiceInfo]:
+        return self.system.service_list()
+
+    def why_not_running(self) -> str:
+        pending = [f"{i.id} is {i.state}" for i in self.system.service_list() if i.state != "Running"]
+        unmet = [f"{c.name}: {c.reason}" for c in self.status.unmet]
+        return "; ".join(unmet + pending) or f"stage {self.status.stage}"
+
+    # -- sequence tasks (NodeTasks) ---------------------------------------------------------------
+
+    async def prepare_layout(self) -> None:
+        self.layout.ensure()
+        self.layout.pid_file.write_text(f"{os.getpid()}\n")
+        self.addresses = await self.options.addresses.addresses()
+        log.info(
+            "node root %s, addresses %s", self.layout.root, ", ".join(map(str, self.addresses)) or "none"
+        )
+
+    async def start_containerd(self) -> None:
+        make = self.options.early_service
+        service = (
+            make(self.layout, self.logs)
+            if make is not None
+            else ContainerdService(self.layout.containerd, self.logs.get("containerd"))
+        )
+        self.system.load_and_start(service)
+        await self.system.wait(service.id, timeout=CONTAINERD_START_TIMEOUT)
+
+    async def load_config(self) -> None:
+        try:
+            config = await asyncio.to_thread(self.store.load)
+        except ConfigLoadError as err:
+            log.error("loading the config from STATE failed: %s", err)
+            self.events.publish(ConfigLoadErrorEvent(str(err)))
+            self.status.set_unmet("config", str(err))
+            config = None
+        if config is None:
+            config = await api.wait_in_maintenance(self)
+        self.status.clear("config")
+        self.configs.active = config
+        self.status.set_stage(MachineStage.BOOTING)
+
+    async def start_all_services(self) -> None:
+        config = self.configs.active
+        assert config is not None, "boot without a config"
+        inputs = PlanInputs(
+            layout=self.layout,
+            logs=self.logs,
+            identity=self.identity(),
+            make_api_server=lambda: api.machine_api_server(self, Applier(self.configs)),
+            etcd_client_port=self.options.etcd_client_port,
+            etcd_peer_port=self.options.etcd_peer_port,
+        )
+        ids = self.system.load_and_start(*self.options.plan(config.container, inputs))
+        self.status.set_unmet("services", f"waiting for {', '.join(ids)}")
+        try:
+            await self.system.wait(*ids, timeout=self.options.boot_timeout)
+        except ServiceWaitError as err:
+            self.status.set_unmet("services", str(err))
+            raise
+        self.status.clear("services")
+
+    async def stop_all_services(self) -> None:
+        if self.maintenance_server is not None:
+            await self.maintenance_server.close()
+        await self.system.shutdown()
+
+    async def reset_system_disk(self) -> None:
+        await asyncio.to_thread(self.store.wipe)
+        for entry in self.layout.ephemeral.iterdir():
+            if entry.name != "log":
+                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+
+    async def reboot(self) -> None:
+        log.info("every service stopped: machined starts again from STATE")
+
+    async def shutdown(self) -> None:
+        log.info("every service stopped: machined exits")
+
+
+def hostname_for_empty(addresses: list[IP]) -> str:
+    with contextlib.suppress(IndexError):
+        return "talos-" + str(addresses[0]).replace(".", "-").replace(":", "-")
+    return "talos-localhost"

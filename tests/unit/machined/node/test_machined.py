@@ -1,0 +1,249 @@
+"""machined in-process with fake services: maintenance on a bad STATE config, apply → Running,
+reboot/shutdown exits, last-known-good rollback, try-mode revert."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import ssl
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from grpclib.client import Channel
+
+from pytalos.api.gen.machine import machine_grpc, machine_pb2
+from pytalos.machined.node.config_runtime import ConfigRuntime
+from pytalos.machined.node.events import ConfigLoadErrorEvent, EventBus, MachineStage, MachineStatusEvent
+from pytalos.machined.node.identity import StaticAddresses, parse_ip_json
+from pytalos.machined.node.layout import NodeLayout
+from pytalos.machined.node.machined import ExitAction, Machined, MachinedOptions
+from pytalos.machined.node.service_plan import PlanInputs
+from pytalos.machined.sequencer.events import SequenceEvent
+from pytalos.machined.state.config_store import ConfigStore
+from pytalos.machined.system import HealthCheck, Runner, Service, ServiceLogs
+from pytalos.machined.system.runner.fake import FakeRunner
+from pytalos.machinery.config.container import Container
+
+from . import _configs
+
+
+class FakeService(Service):
+    def __init__(self, service_id: str, healthy: bool = True, fail: str | None = None) -> None:
+        self.id = service_id
+        self.healthy = healthy
+        self.fail = fail
+
+    def runner(self) -> Runner:
+        runner = FakeRunner(self.id)
+        if self.fail:
+            runner.fail(self.fail)
+        return runner
+
+    def health_check(self) -> HealthCheck | None:
+        if self.healthy:
+            return None
+
+        async def never() -> None:
+            raise RuntimeError("not healthy")
+
+        return never
+
+
+def options(
+    root: Path, plan: Callable[[Container, PlanInputs], list[Service]] | None = None, **kw: Any
+) -> MachinedOptions:
+    def early(layout: NodeLayout, logs: ServiceLogs) -> Service:
+        return FakeService("containerd")
+
+    return MachinedOptions(
+        root=root,
+        api_host="127.0.0.1",
+        api_port=0,
+        addresses=StaticAddresses([ipaddress.ip_address("127.0.0.1")]),
+        handle_signals=False,
+        early_service=early,
+        plan=plan or (lambda config, inputs: [FakeService("etcd")]),
+        **kw,
+    )
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.01)
+
+
+def run(coro: Awaitable[Any]) -> Any:
+    return asyncio.run(asyncio.wait_for(coro, 30))  # type: ignore[arg-type]
+
+
+def insecure() -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.set_alpn_protocols(["h2"])
+    return ctx
+
+
+def test_corrupt_state_config_enters_maintenance_then_apply_boots(tmp_path: Path) -> None:
+    layout = NodeLayout(tmp_path / "node")
+    layout.ensure()
+    layout.config.write_bytes(b"machine: [oops\n")
+
+    async def scenario() -> tuple[Machined, ExitAction]:
+        node = Machined(options(layout.root))
+        task = asyncio.create_task(node.run())
+        await until(lambda: node.maintenance_server is not None)
+        assert node.status.stage is MachineStage.MAINTENANCE
+        (unmet,) = node.status.unmet
+        assert unmet.name == "config" and str(layout.config) in unmet.reason
+        server = node.maintenance_server
+        assert server is not None
+        channel = Channel("127.0.0.1", server.port, ssl=insecure())
+        request = machine_pb2.ApplyConfigurationRequest(data=_configs.raw("worker"), mode=1)
+        await machine_grpc.MachineServiceStub(channel).ApplyConfiguration(request, timeout=10)
+        channel.close()
+        await until(lambda: node.status.stage is MachineStage.RUNNING)
+        assert node.status.ready
+        node.request_shutdown()
+        return node, await task
+
+    node, action = run(scenario())
+    assert action is ExitAction.SHUTDOWN
+    assert layout.config.read_bytes() == _configs.raw("worker")
+    assert layout.config_good.read_bytes() == _configs.raw("worker")  # Running → last known-good
+    errors = node.events.payloads(ConfigLoadErrorEvent)
+    assert len(errors) == 1 and "failed to load config" in str(errors[0])
+    stages = [p.stage for p in node.events.payloads(MachineStatusEvent) if isinstance(p, MachineStatusEvent)]
+    assert stages[:1] == [MachineStage.MAINTENANCE] and MachineStage.RUNNING in stages
+    assert [s.id for s in node.system.service_list()] == ["containerd", "etcd"]
+    assert all(s.state == "Finished" for s in node.system.service_list())
+
+
+def test_reboot_stops_everything_and_asks_for_a_restart(tmp_path: Path) -> None:
+    layout = NodeLayout(tmp_path / "node")
+    layout.ensure()
+    layout.config.write_bytes(_configs.raw("worker"))
+
+    async def scenario() -> tuple[Machined, ExitAction]:
+        node = Machined(options(layout.root))
+        task = asyncio.create_task(node.run())
+        await until(lambda: node.status.stage is MachineStage.RUNNING)
+        node.request_reboot("actor-7")
+        return node, await task
+
+    node, action = run(scenario())
+    assert action is ExitAction.REBOOT
+    names = [
+        (p.sequence, p.action.name)
+        for p in node.events.payloads(SequenceEvent)
+        if isinstance(p, SequenceEvent)
+    ]
+    assert names[-2:] == [("reboot", "START"), ("reboot", "STOP")]
+    assert all(s.state == "Finished" for s in node.system.service_list())
+    assert not layout.pid_file.exists()
+
+
+def test_boot_failure_with_an_unproven_config_rolls_back_to_the_good_one(tmp_path: Path) -> None:
+    layout = NodeLayout(tmp_path / "node")
+    layout.ensure()
+    layout.config_good.write_bytes(_configs.raw("worker"))
+    layout.config.write_bytes(_configs.raw("controlplane"))
+
+    def plan(config: Container, inputs: PlanInputs) -> list[Service]:
+        return [FakeService("etcd", fail="etcd: bad flag")]
+
+    async def scenario() -> tuple[Machined, ExitAction]:
+        node = Machined(options(layout.root, plan, boot_timeout=0.5))
+        return node, await node.run()
+
+    node, action = run(scenario())
+    assert action is ExitAction.REBOOT
+    assert layout.config.read_bytes() == _configs.raw("worker")
+    assert layout.config_failed.read_bytes() == _configs.raw("controlplane")
+    (event,) = node.events.payloads(ConfigLoadErrorEvent)
+    assert isinstance(event, ConfigLoadErrorEvent)
+    assert event.error.startswith("configuration rolled back to the last known-good config: boot failed:")
+    assert "etcd" in event.error
+
+
+def test_watchdog_rolls_back_when_running_is_not_reached_in_time(tmp_path: Path) -> None:
+    layout = NodeLayout(tmp_path / "node")
+    layout.ensure()
+    layout.config_good.write_bytes(_configs.raw("worker"))
+    layout.config.write_bytes(_configs.raw("controlplane"))
+
+    def plan(config: Container, inputs: PlanInputs) -> list[Service]:
+        return [FakeService("etcd", healthy=False)]
+
+    async def scenario() -> tuple[Machined, ExitAction]:
+        node = Machined(options(layout.root, plan, rollback_timeout=0.3))
+        return node, await node.run()
+
+    node, action = run(scenario())
+    assert action is ExitAction.REBOOT
+    (event,) = node.events.payloads(ConfigLoadErrorEvent)
+    assert isinstance(event, ConfigLoadErrorEvent)
+    assert "did not reach Running within 0.3s" in event.error and "services" in event.error
+    assert layout.config.read_bytes() == _configs.raw("worker")
+
+
+def test_try_mode_reverts_to_the_persisted_config(tmp_path: Path) -> None:
+    layout = NodeLayout(tmp_path / "node")
+    layout.ensure()
+    store = ConfigStore(layout)
+    store.save(_configs.raw("worker"))
+
+    async def scenario() -> tuple[bytes, bytes]:
+        runtime = ConfigRuntime(store, EventBus(), lambda actor: None)
+        persisted = store.load()
+        assert persisted is not None
+        runtime.active = persisted
+        trial = store.load()
+        assert trial is not None
+        await runtime.activate_config(type(trial)(trial.container, b"trial"))
+        runtime.schedule_config_rollback(0.05)
+        during = runtime.active_config()
+        await asyncio.sleep(0.3)
+        after = runtime.active_config()
+        assert during is not None and after is not None
+        return during.raw, after.raw
+
+    during, after = run(scenario())
+    assert during == b"trial" and after == _configs.raw("worker")
+
+
+def test_a_later_apply_cancels_the_try_revert(tmp_path: Path) -> None:
+    layout = NodeLayout(tmp_path / "node")
+    layout.ensure()
+    store = ConfigStore(layout)
+    store.save(_configs.raw("worker"))
+
+    async def scenario() -> bytes:
+        runtime = ConfigRuntime(store, EventBus(), lambda actor: None)
+        loaded = store.load()
+        assert loaded is not None
+        await runtime.activate_config(type(loaded)(loaded.container, b"trial"))
+        runtime.schedule_config_rollback(0.05)
+        runtime.cancel_config_rollback()
+        await asyncio.sleep(0.2)
+        active = runtime.active_config()
+        assert active is not None
+        return active.raw
+
+    assert run(scenario()) == b"trial"
+
+
+def test_ip_json_addresses_keep_global_addresses_of_links_up() -> None:
+    links = [
+        {"flags": ["LOOPBACK", "UP"], "addr_info": [{"local": "127.0.0.1", "scope": "host"}]},
+        {
+            "flags": ["UP"],
+            "addr_info": [{"local": "fd00::2", "scope": "global"}, {"local": "10.5.0.2", "scope": "global"}],
+        },
+        {"flags": ["BROADCAST"], "addr_info": [{"local": "10.9.0.2", "scope": "global"}]},
+    ]
+    assert [str(a) for a in parse_ip_json(links)] == ["10.5.0.2", "fd00::2"]
