@@ -14,12 +14,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from ..state.config_store import ConfigLoadError, ConfigStore, LoadedConfig
 from .events import ConfigLoadErrorEvent, EventBus
 
 log = logging.getLogger("pytalos.machined.config")
+
+#: Told about every config change: ``(config, persistent, active)``.
+ConfigListener = Callable[[LoadedConfig, bool, bool], Awaitable[None]]
 
 #: How long an unproven config may take to bring the node to Running before it is rolled back.
 DEFAULT_ROLLBACK_TIMEOUT = 180.0
@@ -28,8 +31,15 @@ DEFAULT_ROLLBACK_TIMEOUT = 180.0
 class ConfigRuntime:
     """Implements :class:`pytalos.machined.server.apply.ConfigRuntime` and the rollbacks above."""
 
-    def __init__(self, store: ConfigStore, events: EventBus, request_reboot: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        store: ConfigStore,
+        events: EventBus,
+        request_reboot: Callable[[str], None],
+        on_change: ConfigListener | None = None,
+    ) -> None:
         self.store = store
+        self.on_change = on_change
         self.events = events
         self.request_reboot = request_reboot
         self.active: LoadedConfig | None = None
@@ -44,10 +54,19 @@ class ConfigRuntime:
 
     async def persist_config(self, config: LoadedConfig) -> None:
         await asyncio.to_thread(self.store.save, config.raw)
+        await self._changed(config, persistent=True, active=False)
 
     async def activate_config(self, config: LoadedConfig) -> None:
         self.active = config
         log.info("configuration activated")
+        await self._changed(config, persistent=False, active=True)
+
+    async def _changed(self, config: LoadedConfig, *, persistent: bool, active: bool) -> None:
+        if self.on_change is not None:
+            try:
+                await self.on_change(config, persistent, active)
+            except Exception as err:  # the resources mirror the config; they never block an apply
+                log.warning("config resources not updated: %s", err)
 
     def schedule_config_rollback(self, timeout: float) -> None:
         self.cancel_config_rollback()
@@ -67,7 +86,7 @@ class ConfigRuntime:
             log.error("config rollback failed: %s", err)
             return
         if persisted is not None:
-            self.active = persisted
+            await self.activate_config(persisted)
 
     # -- last-known-good --------------------------------------------------------------------------
 

@@ -35,12 +35,13 @@ from pytalos.machined.system.service import Service
 from pytalos.machined.system.service_runner import ServiceInfo
 from pytalos.machinery.config.container import Container
 
-from ..state.config_store import ConfigLoadError, ConfigStore
+from ..state.config_store import ConfigLoadError, ConfigStore, LoadedConfig
 from . import api
 from .config_runtime import DEFAULT_ROLLBACK_TIMEOUT, ConfigRuntime
 from .events import ConfigLoadErrorEvent, EventBus, MachineStage
 from .identity import IP, AddressSource, IpCommandAddresses, hostname_for
 from .layout import NodeLayout
+from .resources import NodeResources
 from .service_plan import PlanInputs, plan_services
 from .status import MachineStatus
 
@@ -69,6 +70,8 @@ class MachinedOptions:
     early_service: Callable[[NodeLayout, ServiceLogs], Service] | None = None
     #: which services a config asks for (:func:`~.service_plan.plan_services`); replaceable in tests
     plan: Callable[[Container, PlanInputs], list[Service]] = plan_services
+    #: run the controllers (:mod:`.resources`); unit tests of the sequences turn them off
+    run_controllers: bool = True
 
 
 class Machined:
@@ -79,11 +82,13 @@ class Machined:
         self.layout = NodeLayout(options.root)
         self.store = ConfigStore(self.layout)
         self.events = EventBus()
-        self.status = MachineStatus(self.events)
+        self.resources = NodeResources(self.layout.root, self.layout.meta, self.events.stream)
+        self._stage_changed = asyncio.Event()
+        self.status = MachineStatus(self.events, lambda stage: self._stage_changed.set())
         self.logs = ServiceLogs(self.layout.logs)
         self.system = System(events=self.events, logs=self.logs)
         self.sequencer = Sequencer(self.events)
-        self.configs = ConfigRuntime(self.store, self.events, self.request_reboot)
+        self.configs = ConfigRuntime(self.store, self.events, self.request_reboot, self._config_changed)
         self.addresses: list[IP] = []
         self._exit: asyncio.Future[ExitAction] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -98,6 +103,11 @@ class Machined:
             loop.add_signal_handler(signal.SIGTERM, self.request_shutdown)
             loop.add_signal_handler(signal.SIGINT, self.request_shutdown)
             loop.add_signal_handler(signal.SIGUSR1, self.request_reboot, "")
+        if self.options.run_controllers:
+            self.layout.meta.mkdir(parents=True, exist_ok=True)
+            await self.resources.start()
+            self._stage_changed.set()
+            self._spawn(self._mirror_stage(), "stage-resource")
         self._spawn(self._lifecycle(), "lifecycle")
         try:
             return await self._exit
@@ -116,8 +126,27 @@ class Machined:
         await self.configs.close()
         if not self.system.terminating:
             await self.system.shutdown()
+        await self.resources.stop()
         self.logs.close()
         self.layout.pid_file.unlink(missing_ok=True)
+
+    async def _mirror_stage(self) -> None:
+        """Keep ``MachineStages/machine`` equal to the latest stage (updates coalesce)."""
+        while True:
+            await self._stage_changed.wait()
+            self._stage_changed.clear()
+            try:
+                await self.resources.set_stage(self.status.stage)
+            except Exception as err:
+                log.warning("machine stage resource not updated: %s", err)
+
+    async def _config_changed(self, config: LoadedConfig, persistent: bool, active: bool) -> None:
+        try:
+            await self.resources.set_config(
+                config.raw, config_source_name(self.store), persistent=persistent, active=active
+            )
+        except Exception as err:
+            log.warning("config source resources not updated: %s", err)
 
     def _spawn(self, coro: Coroutine[Any, Any, object], name: str) -> None:
         task: asyncio.Task[Any] = asyncio.create_task(coro, name=name)
@@ -222,7 +251,8 @@ class Machined:
         if config is None:
             config = await api.wait_in_maintenance(self)
         self.status.clear("config")
-        self.configs.active = config
+        await self.configs.activate_config(config)
+        await self._config_changed(config, persistent=True, active=False)
         self.status.set_stage(MachineStage.BOOTING)
 
     async def start_all_services(self) -> None:
@@ -261,6 +291,10 @@ class Machined:
 
     async def shutdown(self) -> None:
         log.info("every service stopped: machined exits")
+
+
+def config_source_name(store: ConfigStore) -> str:
+    return f"state: {store.layout.config}"
 
 
 def hostname_for_empty(addresses: list[IP]) -> str:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pytalos.api.server import ApiServer
 from pytalos.machined.etcd.layout import CLIENT_PORT, PEER_PORT
 from pytalos.machined.etcd.pki import NodeIdentity
-from pytalos.machined.services.etcd import EtcdParams, EtcdService
 from pytalos.machined.services.kubelet import KubeletService
 from pytalos.machined.services.machined import MachinedService
 from pytalos.machined.system.logs import ServiceLogs
@@ -72,6 +71,9 @@ def plan_services(config: Container, inputs: PlanInputs) -> list[Service]:
     kind = machine_type(config)
     ca = etcd_ca(config)
     if kind in ("controlplane", "init") and ca is not None:
+        # imported here: the etcd client pulls in grpcio (~20 MB), which workers never need
+        from pytalos.machined.services.etcd import EtcdParams, EtcdService
+
         etcd = config.v1alpha1().cluster_config.etcd_config
         params = EtcdParams(
             machine_type=kind,

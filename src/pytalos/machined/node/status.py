@@ -8,14 +8,17 @@ Every change is published as a :class:`~.events.MachineStatusEvent`, so a config
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .events import EventBus, MachineStage, MachineStatusEvent, UnmetCondition
 
 
 class MachineStatus:
     """Current stage and unmet conditions; ready when the stage is Running and nothing is unmet."""
 
-    def __init__(self, events: EventBus) -> None:
+    def __init__(self, events: EventBus, on_stage: Callable[[MachineStage], None] | None = None) -> None:
         self._events = events
+        self._on_stage = on_stage
         self.stage = MachineStage.BOOTING
         self._unmet: dict[str, str] = {}
 
@@ -37,6 +40,8 @@ class MachineStatus:
         if stage is not self.stage:
             self.stage = stage
             self._changed()
+            if self._on_stage is not None:
+                self._on_stage(stage)
 
     def set_unmet(self, name: str, reason: str) -> None:
         if self._unmet.get(name) != reason:

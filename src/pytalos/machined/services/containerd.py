@@ -1,8 +1,8 @@
 """The system containerd (Talos ``services/containerd.go``): the real daemon with the rendered config.
 
 Runs as a host process restarted forever; healthy when containerd's gRPC health service answers
-``SERVING`` on the instance socket. ``pre`` renders the config under the node root and removes a
-socket left by a previous (killed) instance, so a restart never trips over it.
+``SERVING`` on the instance socket (:mod:`.containerd_probe`). ``pre`` renders the config under the
+node root and removes a socket left by a previous (killed) instance, so a restart never trips over it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from pytalos.machined.containerd.client import ContainerdClient
 from pytalos.machined.containerd.config import ContainerdInstance, write_config
 from pytalos.machined.system.health import HealthCheck, HealthSettings
 from pytalos.machined.system.logs import LogWriter
@@ -18,6 +17,8 @@ from pytalos.machined.system.runner import Runner
 from pytalos.machined.system.runner.process import ProcessOptions, ProcessRunner
 from pytalos.machined.system.runner.restart import RestartOptions, RestartRunner
 from pytalos.machined.system.service import Service
+
+from .containerd_probe import check_serving
 
 HEALTH = HealthSettings(initial_delay=0.05, period=5.0, timeout=2.0)
 
@@ -52,8 +53,7 @@ class ContainerdService(Service):
             # a fresh containerd needs a few hundred ms for its socket: wait for it within this check
             # rather than failing and being looked at again only a whole period later
             await wait_for_path(self.instance.address, HEALTH.timeout * 0.8)
-            async with ContainerdClient(self.instance.address, timeout=HEALTH.timeout) as client:
-                await client.check()
+            await check_serving(self.instance.address, HEALTH.timeout)
 
         return check
 

@@ -34,11 +34,12 @@ class FakeService(Service):
         self.healthy = healthy
         self.fail = fail
 
-    def runner(self) -> Runner:
-        runner = FakeRunner(self.id)
+    async def pre(self) -> None:
         if self.fail:
-            runner.fail(self.fail)
-        return runner
+            raise RuntimeError(self.fail)
+
+    def runner(self) -> Runner:
+        return FakeRunner(self.id)
 
     def health_check(self) -> HealthCheck | None:
         if self.healthy:
@@ -64,7 +65,7 @@ def options(
         handle_signals=False,
         early_service=early,
         plan=plan or (lambda config, inputs: [FakeService("etcd")]),
-        **kw,
+        **{"run_controllers": False, **kw},
     )
 
 
@@ -118,7 +119,7 @@ def test_corrupt_state_config_enters_maintenance_then_apply_boots(tmp_path: Path
     errors = node.events.payloads(ConfigLoadErrorEvent)
     assert len(errors) == 1 and "failed to load config" in str(errors[0])
     stages = [p.stage for p in node.events.payloads(MachineStatusEvent) if isinstance(p, MachineStatusEvent)]
-    assert stages[:1] == [MachineStage.MAINTENANCE] and MachineStage.RUNNING in stages
+    assert stages.index(MachineStage.MAINTENANCE) < stages.index(MachineStage.RUNNING)
     assert [s.id for s in node.system.service_list()] == ["containerd", "etcd"]
     assert all(s.state == "Finished" for s in node.system.service_list())
 
@@ -247,3 +248,42 @@ def test_ip_json_addresses_keep_global_addresses_of_links_up() -> None:
         {"flags": ["BROADCAST"], "addr_info": [{"local": "10.9.0.2", "scope": "global"}]},
     ]
     assert [str(a) for a in parse_ip_json(links)] == ["10.5.0.2", "fd00::2"]
+
+
+def test_controllers_see_the_config_and_the_stage(tmp_path: Path) -> None:
+    from pytalos.machined.resources import config as config_res
+    from pytalos.machined.resources import runtime as runtime_res
+    from pytalos.machined.runtime import Pointer
+
+    layout = NodeLayout(tmp_path / "node")
+    layout.ensure()
+    layout.config.write_bytes(_configs.raw("worker"))
+
+    async def scenario() -> tuple[Any, Any, Any]:
+        node = Machined(options(layout.root, run_controllers=True))
+        task = asyncio.create_task(node.run())
+        await until(lambda: node.status.stage is MachineStage.RUNNING)
+        assert node.resources.runtime is not None, "controller runtime did not start"
+        state = node.resources.state
+
+        async def stage_running() -> bool:
+            res = await state.get(Pointer(runtime_res.NAMESPACE, runtime_res.MACHINE_STAGE_TYPE, "machine"))
+            return bool(res.spec.stage is runtime_res.MachineStage.RUNNING)
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5
+        while not await stage_running():
+            assert loop.time() < deadline
+            await asyncio.sleep(0.02)
+        source = await state.get(Pointer(config_res.NAMESPACE, config_res.CONFIG_SOURCE_TYPE, "v1alpha1"))
+        persistent = await state.get(
+            Pointer(config_res.NAMESPACE, config_res.CONFIG_SOURCE_TYPE, "persistent")
+        )
+        node.request_shutdown()
+        await task
+        return source, persistent, node.resources.runtime
+
+    source, persistent, runtime_after = run(scenario())
+    assert source.spec == persistent.spec
+    assert runtime_after is None  # stopped with the node
+    assert len((layout.meta / "machine-id").read_text().strip()) == 32

@@ -169,9 +169,12 @@ def test_normal_mode_refuses_clients_without_certificate(pki: Any) -> None:
 
     async def scenario() -> None:
         api = MachineApi(FakeNode(), Applier(FakeRuntime(_configs.config())))
-        async with machine_server(
-            api, node_server_cert(ca, "cp-1", ["127.0.0.1"]), ca.crt, "127.0.0.1", 0
-        ) as server, mtls_channel("127.0.0.1", ca.crt, None, server.port) as channel:
+        async with (
+            machine_server(
+                api, node_server_cert(ca, "cp-1", ["127.0.0.1"]), ca.crt, "127.0.0.1", 0
+            ) as server,
+            mtls_channel("127.0.0.1", ca.crt, None, server.port) as channel,
+        ):
             await machine_grpc.MachineServiceStub(channel).Version(empty_pb2.Empty(), timeout=TIMEOUT)
 
     with pytest.raises(Exception) as err:
