@@ -33,7 +33,7 @@ from pytalos.api.tls import client_context
 from pytalos.machinery.config.generate import Input, generate
 from pytalos.machinery.secrets.ca import new_admin_certificate
 
-from .harness import Row, median_command_time
+from .harness import MEGABYTES, Row, median_command_time
 
 START_TARGET = "≤ 2 s"
 RSS_TARGET = "≤ 60 MB"
@@ -53,8 +53,9 @@ def _rss(pid: int) -> float:
 
 
 def _client_ssl(inp: Input) -> ssl.SSLContext:
-    os_ca = inp.bundle.certs.os
-    assert os_ca is not None
+    certs = inp.bundle.certs
+    assert certs is not None and certs.os is not None
+    os_ca = certs.os
     ctx = client_context(os_ca.crt, new_admin_certificate(os_ca))
     ctx.check_hostname = False  # a worker serves a self-signed certificate until trustd exists
     ctx.verify_mode = ssl.CERT_NONE
@@ -90,7 +91,7 @@ def _one_start(config: bytes, ctx: ssl.SSLContext) -> tuple[float, float]:
     (state / "config.yaml").write_bytes(config)
     port = _free_port()
     argv = [sys.executable, "-m", "pytalos.machined", "--root", str(root), "--api-host", "127.0.0.1"]
-    argv += ["--api-port", str(port), "--address", "127.0.0.1"]
+    argv += ["--api-port", str(port)]  # hostname and addresses: the node's network resources
     started = time.perf_counter()
     proc = subprocess.Popen(
         argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -136,14 +137,7 @@ def bench_node(runs: int) -> list[Row]:
     idle_rss = _idle_python_rss()
     return [
         Row("node start → Running (worker, no etcd)", start, "python -c pass", python_start, START_TARGET),
-        # the table prints every value as a duration: RSS rows carry megabytes in the seconds column
-        Row(
-            "machined RSS when Running (MB, as s)",
-            rss / 1e6,
-            "idle python RSS (MB, as s)",
-            idle_rss / 1e6,
-            RSS_TARGET,
-        ),
+        Row("machined RSS when Running", rss / 1e6, "idle python RSS", idle_rss / 1e6, RSS_TARGET, MEGABYTES),
     ]
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any
 
 import click
+
+from pytalos.cli.flags import global_options
 
 # verb -> module under pytalos.cli.commands exposing a click command/group named ``cli``
 _COMMANDS: dict[str, str] = {
@@ -19,14 +22,25 @@ _COMMANDS: dict[str, str] = {
     "machineconfig": "machineconfig",
     "mc": "machineconfig",
     "version": "version",
+    "apply-config": "apply_config",
+    "apply": "apply_config",
+    "service": "service",
+    "services": "service",
+    "reboot": "reboot",
+    "inspect": "inspect",
+    "get": "get",
+    "g": "get",
 }
+
+#: aliases listed in help under their main verb only
+_ALIASES = frozenset({"mc", "apply", "services", "g"})
 
 
 class LazyGroup(click.Group):
     """A click group that imports a verb's module only when that verb is used."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(k for k in _COMMANDS if k != "mc")
+        return sorted(k for k in _COMMANDS if k not in _ALIASES)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = _COMMANDS.get(cmd_name)
@@ -43,7 +57,8 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
+@global_options
+def cli(**flags: Any) -> None:
     """A CLI for out-of-band management of Kubernetes nodes created by pytalos."""
 
 

@@ -36,7 +36,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=180.0,
         help="seconds an unproven config gets to reach Running before the last known-good comes back",
     )
-    parser.add_argument("--address", action="append", default=[], help="fixed node address (else: ip addr)")
+    parser.add_argument(
+        "--address",
+        action="append",
+        default=[],
+        help="fixed node address (default: the addresses the network controllers report)",
+    )
     return parser.parse_args(argv)
 
 

@@ -5,7 +5,7 @@ machined's main process builds one object satisfying this Protocol and passes it
 goes through it, so unit tests substitute a plain object with a fake netlink:
 
 * ``netlink`` — links and addresses of the node's network namespace (the real one is
-  :class:`~pytalos.machined.controllers.network.netlink_pyroute2.PyRoute2Netlink`);
+  :class:`~pytalos.machined.controllers.network.rtnetlink.RtNetlink`);
 * ``machine_id`` — the node's stable machine id (``/etc/machine-id`` style, 32 hex digits); the node
   identity and the stable ``talos-xxx-yyy`` hostname are derived from it;
 * ``mode`` — Talos's runtime mode: ``metal``, ``cloud`` or ``container`` (config validation and

@@ -131,6 +131,16 @@ async def services(node: Node, ca: CertificateAndKey) -> dict[str, machine_pb2.S
     return {s.id: s for s in reply.messages[0].services}
 
 
+async def version_hostname(node: Node, ca: CertificateAndKey) -> str:
+    """The hostname in a normal-mode Version reply's metadata (mTLS, the server's IP SAN verified)."""
+    admin = new_admin_certificate(ca)
+    async with mtls_channel(node.address, ca.crt, admin) as channel:
+        reply = await machine_grpc.MachineServiceStub(channel).Version(
+            empty_pb2.Empty(), timeout=CALL_TIMEOUT
+        )
+    return str(reply.messages[0].metadata.hostname)
+
+
 async def reboot(node: Node, ca: CertificateAndKey) -> str:
     admin = new_admin_certificate(ca)
     async with mtls_channel(node.address, ca.crt, admin) as channel:

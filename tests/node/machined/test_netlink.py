@@ -1,25 +1,30 @@
-"""The pyroute2 Netlink and the network status controllers against a real, fresh network namespace.
+"""The rtnetlink client and the network status controllers against a real, fresh network namespace.
 
 Each test gets its own namespace holding a veth pair (``pt-a`` up with an IPv4 and an IPv6
 address, ``pt-b`` its peer); the fixture deletes the namespace whatever happens and checks it is
-gone. Nothing is sent over the links: only rtnetlink is exercised.
+gone. Nothing is sent over the links: only rtnetlink is exercised. iproute2's JSON output
+(``ip -j -d link``, ``ip -j addr``) is the independent reference for what the dumps decode.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
+import os
 import subprocess
+import threading
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from pytalos.machined.controllers.network.address_status import AddressStatusController
 from pytalos.machined.controllers.network.link_status import LinkStatusController
-from pytalos.machined.controllers.network.netlink import NetlinkError
-from pytalos.machined.controllers.network.netlink_pyroute2 import PyRoute2Netlink
+from pytalos.machined.controllers.network.netlink import NetlinkError, link_flags_text, scope_name
 from pytalos.machined.controllers.network.node_address import NodeAddressController
+from pytalos.machined.controllers.network.rtnetlink import RtNetlink
 from pytalos.machined.resources import default_registry, network
 from pytalos.machined.runtime.testing import ControllerHarness, run
 
@@ -30,6 +35,11 @@ pytestmark = pytest.mark.node
 
 def _ip(netns: str, *args: str) -> None:
     subprocess.run(["ip", "-n", netns, *args], check=True, capture_output=True, timeout=10)
+
+
+def _ip_json(netns: str, *args: str) -> list[dict[str, Any]]:
+    out = subprocess.run(["ip", "-n", netns, "-j", *args], check=True, capture_output=True, timeout=10)
+    return list(json.loads(out.stdout))
 
 
 def _namespaces() -> str:
@@ -55,7 +65,7 @@ def netns() -> Iterator[str]:
 
 def test_dumps_read_the_namespace(netns: str) -> None:
     async def body() -> None:
-        nl = PyRoute2Netlink(netns)
+        nl = RtNetlink(netns)
         links = {link.name: link for link in await nl.links()}
         assert set(links) == {"lo", "pt-a", "pt-b"}
         a, b = links["pt-a"], links["pt-b"]
@@ -68,9 +78,72 @@ def test_dumps_read_the_namespace(netns: str) -> None:
     run(body())
 
 
+def test_dumps_match_iproute2(netns: str) -> None:
+    _ip(netns, "link", "set", "pt-a", "alias", "uplink")
+    _ip(netns, "link", "property", "add", "dev", "pt-a", "altname", "pt-alt")
+    _ip(netns, "addr", "add", "10.9.9.1", "peer", "10.9.9.2/32", "dev", "pt-b", "label", "pt-b:p")
+    ip_links = {link["ifname"]: link for link in _ip_json(netns, "-d", "link", "show")}
+    ip_addrs = [(link["ifindex"], a) for link in _ip_json(netns, "addr", "show") for a in link["addr_info"]]
+
+    async def body() -> None:
+        nl = RtNetlink(netns)
+        links = {link.name: link for link in await nl.links()}
+        assert set(links) == set(ip_links)
+        for name, want in ip_links.items():
+            got = links[name]
+            assert got.index == want["ifindex"] and got.mtu == want["mtu"], name
+            assert got.operstate == want["operstate"] and got.qdisc == want["qdisc"], name
+            assert got.hardware_addr == want["address"] and got.broadcast_addr == want["broadcast"], name
+            assert set(want["flags"]) <= set(link_flags_text(got.flags).split(",")), name
+            assert got.kind == want.get("linkinfo", {}).get("info_kind", ""), name
+            assert got.alias == want.get("ifalias", "") and list(got.alt_names) == want.get("altnames", [])
+        assert (
+            links["pt-a"].link_index == links["pt-b"].index
+            and links["pt-b"].link_index == links["pt-a"].index
+        )
+
+        addrs = await nl.addresses()
+        assert len(addrs) == len(ip_addrs)
+        for index, want in ip_addrs:
+            (got,) = [a for a in addrs if a.index == index and (a.local or a.address) == want["local"]]
+            assert got.prefixlen == want["prefixlen"] and scope_name(got.scope) == want["scope"].replace(
+                "universe", "global"
+            )
+            assert got.address == want.get("address", want["local"]) and got.label == want.get("label", "")
+            assert ("nodad" in want) == bool(got.flags & 0x02)
+
+    run(body())
+
+
+def test_change_feed_wakes_on_link_change(netns: str) -> None:
+    async def body() -> None:
+        nl = RtNetlink(netns)
+        async with nl.subscribe() as feed:
+            await asyncio.to_thread(_ip, netns, "link", "set", "pt-b", "mtu", "1400")
+            async with asyncio.timeout(5):
+                await feed.wait()
+        assert {link.name: link.mtu for link in await nl.links()}["pt-b"] == 1400
+
+    run(body())
+
+
+def test_event_loop_thread_never_changes_namespace(netns: str) -> None:
+    async def body() -> None:
+        own = _thread_netns()
+        await RtNetlink(netns).links()
+        assert _thread_netns() == own
+        assert not [t for t in threading.enumerate() if t.name.startswith("netns socket")]
+
+    run(body())
+
+
+def _thread_netns() -> int:
+    return os.stat("/proc/thread-self/ns/net").st_ino
+
+
 def test_change_feed_wakes_on_address_change(netns: str) -> None:
     async def body() -> None:
-        nl = PyRoute2Netlink(netns)
+        nl = RtNetlink(netns)
         async with nl.subscribe() as feed:
             await asyncio.to_thread(_ip, netns, "addr", "add", "10.203.0.2/24", "dev", "pt-b")
             async with asyncio.timeout(5):
@@ -85,14 +158,14 @@ def test_missing_namespace_is_a_located_error() -> None:
 
     async def body() -> None:
         with pytest.raises(NetlinkError, match="netns pt-nl-does-not-exist"):
-            await PyRoute2Netlink("pt-nl-does-not-exist").links()
+            await RtNetlink("pt-nl-does-not-exist").links()
 
     run(body())
 
 
 def test_status_controllers_follow_the_namespace(netns: str) -> None:
     async def body() -> None:
-        nl = PyRoute2Netlink(netns)
+        nl = RtNetlink(netns)
         controllers = (LinkStatusController(nl), AddressStatusController(nl), NodeAddressController())
         async with ControllerHarness(*controllers, registry=default_registry()) as h:
             link = await h.assert_resource(network.LINK_STATUS_TYPE, "pt-a", lambda r: r.spec.kind == "veth")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 from collections.abc import Iterator
 
@@ -76,6 +77,11 @@ def test_maintenance_apply_running_reboot_and_etcd_restart(node: Node) -> None:
     # Running, etcd healthy (linearizable read over mTLS from the host through the veth pair)
     asyncio.run(_node.until("node Running with etcd", lambda: _running_with_etcd(node, ca), 60, node))
     asyncio.run(_node.until("etcd healthy", lambda: _etcd_healthy(node), 30, node))
+    # the name is the controllers' stable talos-xxx-yyy (generated configs set stableHostname), not
+    # one derived from the address; etcd's member name is the same
+    hostname = asyncio.run(_node.version_hostname(node, ca))
+    assert re.fullmatch(r"talos-[0-9a-z]{3}-[0-9a-z]{3}", hostname), hostname
+    assert f"--name={hostname}" in (node.root / "var" / "log" / "etcd.log").read_text()
     assert (node.root / "system" / "state" / "config.yaml").read_bytes() == config.bytes()
 
     async def put_key() -> None:

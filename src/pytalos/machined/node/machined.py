@@ -5,25 +5,24 @@ STATE has no usable config) then Boot (every service the config asks for, waited
 until a Reboot or Shutdown sequence ends it; it returns what the process must do next
 (:class:`ExitAction`): exit, or start again from STATE (reboot). SIGTERM/SIGINT request a shutdown,
 SIGUSR1 a reboot. The tasks the sequences call are the methods of :class:`Machined`
-(:class:`~pytalos.machined.sequencer.sequences.NodeTasks`).
+(:class:`~pytalos.machined.sequencer.sequences.NodeTasks`). The node's hostname and addresses are
+the network controllers' resources, read through :class:`~.identity.NodeNames`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import enum
 import logging
 import os
 import shutil
 import signal
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pytalos.api.server import ApiServer
-from pytalos.machined.etcd.pki import NodeIdentity
 from pytalos.machined.sequencer import sequences
 from pytalos.machined.sequencer.lock import SequenceLockedError
 from pytalos.machined.sequencer.runner import SequenceCanceledError, SequenceFailedError, Sequencer
@@ -39,7 +38,7 @@ from ..state.config_store import ConfigLoadError, ConfigStore, LoadedConfig
 from . import api
 from .config_runtime import DEFAULT_ROLLBACK_TIMEOUT, ConfigRuntime
 from .events import ConfigLoadErrorEvent, EventBus, MachineStage
-from .identity import IP, AddressSource, IpCommandAddresses, hostname_for
+from .identity import DEFAULT_IDENTITY_TIMEOUT, IdentityUnavailableError, NodeNames, StaticAddresses
 from .layout import NodeLayout
 from .resources import NodeResources
 from .service_plan import PlanInputs, plan_services
@@ -64,7 +63,10 @@ class MachinedOptions:
     etcd_peer_port: int = 2380
     boot_timeout: float = 300.0
     rollback_timeout: float = DEFAULT_ROLLBACK_TIMEOUT
-    addresses: AddressSource = field(default_factory=IpCommandAddresses)
+    #: fixed node addresses replacing ``NodeAddresses`` (``--address``); default: the controllers'
+    addresses: StaticAddresses | None = None
+    #: how long boot waits for the controllers to publish the hostname and addresses
+    identity_timeout: float = DEFAULT_IDENTITY_TIMEOUT
     handle_signals: bool = True
     #: the service Initialize starts before the config (the system containerd); replaceable in tests
     early_service: Callable[[NodeLayout, ServiceLogs], Service] | None = None
@@ -89,7 +91,12 @@ class Machined:
         self.system = System(events=self.events, logs=self.logs)
         self.sequencer = Sequencer(self.events)
         self.configs = ConfigRuntime(self.store, self.events, self.request_reboot, self._config_changed)
-        self.addresses: list[IP] = []
+        self.names = NodeNames(
+            self.resources.state,
+            timeout=options.identity_timeout,
+            fixed=options.addresses,
+            why_missing=self._why_no_resources,
+        )
         self._exit: asyncio.Future[ExitAction] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.maintenance_server: ApiServer | None = None
@@ -108,6 +115,7 @@ class Machined:
             await self.resources.start()
             self._stage_changed.set()
             self._spawn(self._mirror_stage(), "stage-resource")
+        self._spawn(self.names.follow(), "hostname")
         self._spawn(self._lifecycle(), "lifecycle")
         try:
             return await self._exit
@@ -204,13 +212,13 @@ class Machined:
     # -- what the API and status read -------------------------------------------------------------
 
     def hostname(self) -> str:
-        active = self.configs.active
-        return (
-            hostname_for(active.container, self.addresses) if active else hostname_for_empty(self.addresses)
-        )
+        """``HostnameStatuses/hostname`` as last published (reply metadata); empty while there is none."""
+        return self.names.hostname()
 
-    def identity(self) -> NodeIdentity:
-        return NodeIdentity(self.hostname(), list(self.addresses))
+    def _why_no_resources(self) -> str:
+        if self.resources.runtime is None:
+            return "the controller runtime is not running (see the log for why it did not start)"
+        return ""
 
     def service_list(self) -> list[ServiceInfo]:
         return self.system.service_list()
@@ -225,10 +233,7 @@ class Machined:
     async def prepare_layout(self) -> None:
         self.layout.ensure()
         self.layout.pid_file.write_text(f"{os.getpid()}\n")
-        self.addresses = await self.options.addresses.addresses()
-        log.info(
-            "node root %s, addresses %s", self.layout.root, ", ".join(map(str, self.addresses)) or "none"
-        )
+        log.info("node root %s", self.layout.root)
 
     async def start_containerd(self) -> None:
         make = self.options.early_service
@@ -258,11 +263,19 @@ class Machined:
     async def start_all_services(self) -> None:
         config = self.configs.active
         assert config is not None, "boot without a config"
+        self.status.set_unmet("network", "waiting for the hostname and node addresses")
+        try:
+            identity = await self.names.identity()
+        except IdentityUnavailableError as err:
+            self.status.set_unmet("network", str(err))
+            raise
+        self.status.clear("network")
+        log.info("node %s, addresses %s", identity.hostname, ", ".join(map(str, identity.addresses)))
         inputs = PlanInputs(
             layout=self.layout,
             logs=self.logs,
-            identity=self.identity(),
-            make_api_server=lambda: api.machine_api_server(self, Applier(self.configs)),
+            identity=identity,
+            make_api_server=lambda: api.machine_api_server(self, Applier(self.configs), identity),
             etcd_client_port=self.options.etcd_client_port,
             etcd_peer_port=self.options.etcd_peer_port,
         )
@@ -295,9 +308,3 @@ class Machined:
 
 def config_source_name(store: ConfigStore) -> str:
     return f"state: {store.layout.config}"
-
-
-def hostname_for_empty(addresses: list[IP]) -> str:
-    with contextlib.suppress(IndexError):
-        return "talos-" + str(addresses[0]).replace(".", "-").replace(":", "-")
-    return "talos-localhost"

@@ -7,10 +7,11 @@ knows (the node's own inputs, as the controllers package documents them):
 * ``MachineStages.runtime.pytalos.dev/machine``: the stage machined is in.
 
 The platform handed to the controllers (:class:`LocalPlatform`) is this process's network namespace
-(netlink through pyroute2), a machine id kept in META, validation mode ``container``, and the host's
-clock (a node in a namespace shares the host kernel's clock, which the host keeps in sync). A
-controller runtime that cannot start is logged and the node goes on without it: the resources are an
-observation layer here, the sequences do not depend on them yet.
+(read by :class:`~pytalos.machined.controllers.network.rtnetlink.RtNetlink`), a machine id kept in
+META, validation mode ``container``, and the host's clock (a node in a namespace shares the host
+kernel's clock, which the host keeps in sync). A controller runtime that cannot start is logged and
+the node goes on without it; boot then stops where it needs the hostname and addresses the network
+controllers publish (:mod:`.identity`), with an error saying the runtime is not running.
 """
 
 from __future__ import annotations
@@ -83,9 +84,9 @@ class NodeResources:
     async def start(self) -> None:
         try:
             from pytalos.machined.controllers import all_controllers
-            from pytalos.machined.controllers.network.netlink_pyroute2 import PyRoute2Netlink
+            from pytalos.machined.controllers.network.rtnetlink import RtNetlink
 
-            platform = LocalPlatform(PyRoute2Netlink(None), machine_id(self._meta), self._root, self._events)
+            platform = LocalPlatform(RtNetlink(None), machine_id(self._meta), self._root, self._events)
             runtime = ControllerRuntime(self.state)
             for controller in all_controllers(platform):
                 runtime.register(controller)

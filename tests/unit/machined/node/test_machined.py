@@ -1,5 +1,9 @@
 """machined in-process with fake services: maintenance on a bad STATE config, apply → Running,
-reboot/shutdown exits, last-known-good rollback, try-mode revert."""
+reboot/shutdown exits, last-known-good rollback, try-mode revert, the node's name and addresses taken
+from the network resources.
+
+Without the controllers running, tests publish ``HostnameStatuses/hostname`` and ``NodeAddresses``
+themselves (:func:`machined`), as the network controllers would."""
 
 from __future__ import annotations
 
@@ -15,10 +19,12 @@ from grpclib.client import Channel
 from pytalos.api.gen.machine import machine_grpc, machine_pb2
 from pytalos.machined.node.config_runtime import ConfigRuntime
 from pytalos.machined.node.events import ConfigLoadErrorEvent, EventBus, MachineStage, MachineStatusEvent
-from pytalos.machined.node.identity import StaticAddresses, parse_ip_json
+from pytalos.machined.node.identity import IdentityUnavailableError, StaticAddresses
 from pytalos.machined.node.layout import NodeLayout
 from pytalos.machined.node.machined import ExitAction, Machined, MachinedOptions
 from pytalos.machined.node.service_plan import PlanInputs
+from pytalos.machined.resources import network
+from pytalos.machined.runtime import Resource
 from pytalos.machined.sequencer.events import SequenceEvent
 from pytalos.machined.state.config_store import ConfigStore
 from pytalos.machined.system import HealthCheck, Runner, Service, ServiceLogs
@@ -61,12 +67,30 @@ def options(
         root=root,
         api_host="127.0.0.1",
         api_port=0,
-        addresses=StaticAddresses([ipaddress.ip_address("127.0.0.1")]),
         handle_signals=False,
         early_service=early,
         plan=plan or (lambda config, inputs: [FakeService("etcd")]),
         **{"run_controllers": False, **kw},
     )
+
+
+HOSTNAME = "talos-unit-node"
+ROUTED = (ipaddress.ip_interface("10.5.0.2/24"),)
+
+
+async def machined(opts: MachinedOptions, hostname: str | None = HOSTNAME) -> Machined:
+    """A machined whose state already holds what the network controllers publish."""
+    node = Machined(opts)
+    state = node.resources.state
+    for id in (network.NODE_ADDRESS_CURRENT_ID, network.NODE_ADDRESS_ROUTED_ID):
+        addresses = network.NodeAddressSpec(ROUTED)
+        await state.create(Resource.new(network.NAMESPACE, network.NODE_ADDRESS_TYPE, id, addresses))
+    if hostname is not None:
+        status = network.HostnameStatusSpec(hostname, "example.org")
+        await state.create(
+            Resource.new(network.NAMESPACE, network.HOSTNAME_STATUS_TYPE, network.HOSTNAME_ID, status)
+        )
+    return node
 
 
 async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -95,7 +119,7 @@ def test_corrupt_state_config_enters_maintenance_then_apply_boots(tmp_path: Path
     layout.config.write_bytes(b"machine: [oops\n")
 
     async def scenario() -> tuple[Machined, ExitAction]:
-        node = Machined(options(layout.root))
+        node = await machined(options(layout.root))
         task = asyncio.create_task(node.run())
         await until(lambda: node.maintenance_server is not None)
         assert node.status.stage is MachineStage.MAINTENANCE
@@ -130,7 +154,7 @@ def test_reboot_stops_everything_and_asks_for_a_restart(tmp_path: Path) -> None:
     layout.config.write_bytes(_configs.raw("worker"))
 
     async def scenario() -> tuple[Machined, ExitAction]:
-        node = Machined(options(layout.root))
+        node = await machined(options(layout.root))
         task = asyncio.create_task(node.run())
         await until(lambda: node.status.stage is MachineStage.RUNNING)
         node.request_reboot("actor-7")
@@ -158,7 +182,7 @@ def test_boot_failure_with_an_unproven_config_rolls_back_to_the_good_one(tmp_pat
         return [FakeService("etcd", fail="etcd: bad flag")]
 
     async def scenario() -> tuple[Machined, ExitAction]:
-        node = Machined(options(layout.root, plan, boot_timeout=0.5))
+        node = await machined(options(layout.root, plan, boot_timeout=0.5))
         return node, await node.run()
 
     node, action = run(scenario())
@@ -181,7 +205,7 @@ def test_watchdog_rolls_back_when_running_is_not_reached_in_time(tmp_path: Path)
         return [FakeService("etcd", healthy=False)]
 
     async def scenario() -> tuple[Machined, ExitAction]:
-        node = Machined(options(layout.root, plan, rollback_timeout=0.3))
+        node = await machined(options(layout.root, plan, rollback_timeout=0.3))
         return node, await node.run()
 
     node, action = run(scenario())
@@ -238,16 +262,52 @@ def test_a_later_apply_cancels_the_try_revert(tmp_path: Path) -> None:
     assert run(scenario()) == b"trial"
 
 
-def test_ip_json_addresses_keep_global_addresses_of_links_up() -> None:
-    links = [
-        {"flags": ["LOOPBACK", "UP"], "addr_info": [{"local": "127.0.0.1", "scope": "host"}]},
-        {
-            "flags": ["UP"],
-            "addr_info": [{"local": "fd00::2", "scope": "global"}, {"local": "10.5.0.2", "scope": "global"}],
-        },
-        {"flags": ["BROADCAST"], "addr_info": [{"local": "10.9.0.2", "scope": "global"}]},
-    ]
-    assert [str(a) for a in parse_ip_json(links)] == ["10.5.0.2", "fd00::2"]
+def test_boot_names_the_node_from_the_network_resources(tmp_path: Path) -> None:
+    layout = NodeLayout(tmp_path / "node")
+    layout.ensure()
+    layout.config.write_bytes(_configs.raw("controlplane"))
+    seen: list[PlanInputs] = []
+
+    def plan(config: Container, inputs: PlanInputs) -> list[Service]:
+        seen.append(inputs)
+        return [FakeService("etcd")]
+
+    async def scenario() -> str:
+        node = await machined(options(layout.root, plan))
+        task = asyncio.create_task(node.run())
+        await until(lambda: node.status.stage is MachineStage.RUNNING)
+        hostname = node.hostname()
+        node.request_shutdown()
+        await task
+        return hostname
+
+    assert run(scenario()) == HOSTNAME  # the Version/ServiceList metadata hostname
+    (inputs,) = seen
+    assert inputs.identity.hostname == HOSTNAME and inputs.identity.domainname == "example.org"
+    assert inputs.identity.ips() == [ipaddress.ip_address("10.5.0.2")]  # etcd certs/args, API SANs
+
+
+def test_boot_stops_with_a_located_error_when_no_hostname_is_published(tmp_path: Path) -> None:
+    layout = NodeLayout(tmp_path / "node")
+    layout.ensure()
+    layout.config.write_bytes(_configs.raw("worker"))
+
+    async def scenario() -> Machined:
+        node = await machined(options(layout.root, identity_timeout=0.2), hostname=None)
+        task = asyncio.create_task(node.run())
+        await until(lambda: any(c.name == "network" and "within" in c.reason for c in node.status.unmet))
+        node.request_shutdown()
+        await task
+        return node
+
+    node = run(scenario())
+    assert node.status.stage is not MachineStage.RUNNING
+    (unmet,) = [c for c in node.status.unmet if c.name == "network"]
+    assert "HostnameStatuses.net.talos.dev/hostname was not published within 0.2s" in unmet.reason
+    assert "network.HostnameStatusController" in unmet.reason
+    assert "controller runtime is not running" in unmet.reason
+    assert [s.id for s in node.system.service_list()] == ["containerd"]  # nothing started without a name
+    assert issubclass(IdentityUnavailableError, RuntimeError)
 
 
 def test_controllers_see_the_config_and_the_stage(tmp_path: Path) -> None:
@@ -260,7 +320,8 @@ def test_controllers_see_the_config_and_the_stage(tmp_path: Path) -> None:
     layout.config.write_bytes(_configs.raw("worker"))
 
     async def scenario() -> tuple[Any, Any, Any]:
-        node = Machined(options(layout.root, run_controllers=True))
+        fixed = StaticAddresses([ipaddress.ip_address("10.5.0.9")])
+        node = Machined(options(layout.root, run_controllers=True, addresses=fixed))
         task = asyncio.create_task(node.run())
         await until(lambda: node.status.stage is MachineStage.RUNNING)
         assert node.resources.runtime is not None, "controller runtime did not start"
@@ -279,6 +340,8 @@ def test_controllers_see_the_config_and_the_stage(tmp_path: Path) -> None:
         persistent = await state.get(
             Pointer(config_res.NAMESPACE, config_res.CONFIG_SOURCE_TYPE, "persistent")
         )
+        hostname = await state.get(Pointer(network.NAMESPACE, network.HOSTNAME_STATUS_TYPE, "hostname"))
+        assert node.hostname() == hostname.spec.hostname  # the stable talos-xxx-yyy of this machine id
         node.request_shutdown()
         await task
         return source, persistent, node.resources.runtime

@@ -180,3 +180,24 @@ def test_normal_mode_refuses_clients_without_certificate(pki: Any) -> None:
     with pytest.raises(Exception) as err:
         run(scenario())
     assert not isinstance(err.value, AssertionError)
+
+
+def test_node_certificates_name_hostname_fqdn_and_localhost_never_an_empty_name() -> None:
+    from cryptography import x509 as cx509
+
+    def sans(pem: bytes) -> tuple[list[str], list[str]]:
+        ext = cx509.load_pem_x509_certificate(pem).extensions.get_extension_for_class(
+            cx509.SubjectAlternativeName
+        )
+        return ext.value.get_values_for_type(cx509.DNSName), [
+            str(ip) for ip in ext.value.get_values_for_type(cx509.IPAddress)
+        ]
+
+    ca = new_talos_ca()
+    issued = node_server_cert(ca, "talos-abc-def", ["10.5.0.2"], domainname="example.org")
+    assert sans(issued.crt) == (
+        ["talos-abc-def", "talos-abc-def.example.org", "localhost"],
+        ["10.5.0.2", "127.0.0.1"],
+    )
+    # maintenance mode before any config: no hostname is published yet
+    assert sans(self_signed_server_cert("", []).crt) == (["localhost"], ["127.0.0.1"])

@@ -1,9 +1,9 @@
 """The rtnetlink edge of the network controllers: what they need to know about links and addresses.
 
 :class:`Netlink` is the small Protocol the link/address status controllers read the node's network
-namespace through: two dumps and a change feed. :mod:`.netlink_pyroute2` implements it over
-pyroute2 (optionally inside a named netns), :mod:`.netlink_fake` in memory for unit tests. The
-records are the raw kernel values; the helpers below turn them into the strings Talos prints
+namespace through: two dumps and a change feed. :mod:`.rtnetlink` implements it over a plain
+``AF_NETLINK`` socket (optionally inside a named netns), :mod:`.netlink_fake` in memory for unit
+tests. The records are the raw kernel values; the helpers below turn them into the strings Talos prints
 (``nethelpers`` link types, flags, operational states, families, scopes, address flags).
 """
 

@@ -1,6 +1,6 @@
 """In-memory :class:`~.netlink.Netlink` for unit tests: tests set links/addresses, feeds wake up.
 
-A test double only (the product path uses :mod:`.netlink_pyroute2`); ``fail_next`` makes the next
+A test double only (the product path uses :mod:`.rtnetlink`); ``fail_next`` makes the next
 dump raise, to exercise the controllers' error paths.
 """
 
