@@ -109,6 +109,9 @@ class ApiServer:
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # accepted connections inherit it: without it every small reply waits for the peer's
+            # delayed ACK (about 40 ms per call, measured)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.bind((host, port))
             sock.listen(128)
             sock.setblocking(False)

@@ -30,10 +30,29 @@ _COMMANDS: dict[str, str] = {
     "inspect": "inspect",
     "get": "get",
     "g": "get",
+    "logs": "logs",
+    "dmesg": "dmesg",
+    "events": "events",
+    "processes": "processes",
+    "ps": "processes",
+    "memory": "memory",
+    "free": "memory",
+    "mounts": "mounts",
+    "list": "ls",
+    "ls": "ls",
+    "read": "read",
+    "cat": "read",
+    "copy": "cp",
+    "cp": "cp",
+    "usage": "du",
+    "du": "du",
+    "netstat": "netstat",
+    "ss": "netstat",
+    "time": "time_cmd",
 }
 
 #: aliases listed in help under their main verb only
-_ALIASES = frozenset({"mc", "apply", "services", "g"})
+_ALIASES = frozenset({"mc", "apply", "services", "g", "ps", "free", "ls", "cat", "cp", "du", "ss"})
 
 
 class LazyGroup(click.Group):

@@ -8,12 +8,15 @@ mode only); no nodes is an error. Secure mode presents the context's client cert
 the node against the context CA (Ed25519 works: grpclib runs on Python's OpenSSL); ``--insecure``
 (maintenance) presents none and verifies nothing but the optional SPKI fingerprints.
 
-Routing: Talos sends every request to an endpoint's apid with gRPC metadata ``node``, and apid
-proxies. pytalos has no apid yet -- machined serves port 50000 itself and answers only for itself --
-so each request is dialled straight to its node (``host`` or ``host:port``, port 50000 by default),
-still carrying ``node`` metadata as Talos's ``client.WithNode`` does; the endpoints are read and
-checked but not dialled. :func:`fan_out` runs one request per node concurrently and keeps the nodes'
-order; failures become :class:`NodeError` entries (``<node>: rpc error: code = … desc = …``).
+Routing (Talos's model): secure-mode requests go to an endpoint from ``-e``/the talosconfig (the
+first one; ``host`` or ``host:port``, port 50000 by default), whose apid forwards them: one request
+per node with ``node`` metadata (:func:`fan_out`, Talos HEAD's client-side multiplexing), or one
+request with every node in ``nodes`` metadata that apid fans out and merges
+(:func:`fan_out_via_endpoint`, the classic one-to-many). Two paths dial the node itself:
+``--insecure`` (maintenance mode has no apid routing), and -- a pytalos extension -- a node given
+with an explicit port (``127.0.0.1:50123``), which names one API server rather than a node behind
+apid (apid always forwards to port 50000). Failures become :class:`NodeError` entries
+(``<node>: rpc error: code = … desc = …``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import click
 from cryptography import x509 as cx509
 from cryptography.hazmat.primitives import serialization
 from grpclib.client import Channel
+from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 from grpclib.protocol import H2Protocol
 
@@ -71,6 +75,9 @@ _GO_CODES = {
     "DATA_LOSS": "DataLoss",
     "UNAUTHENTICATED": "Unauthenticated",
 }
+
+
+_STATUS_NAMES = {s.value: s.name for s in Status}
 
 
 class CLIError(click.ClickException):
@@ -223,22 +230,40 @@ class ClientFactory:
             raise CLIError("failed to determine endpoints")
         return cls(nodes, False, [], context, endpoints, _ssl=secure_context(context))
 
+    def direct(self, node: str) -> bool:
+        """Whether requests for ``node`` are dialled to it rather than through the endpoint."""
+        return self.insecure or not self.endpoints or _has_port(node)
+
+    def endpoint(self) -> str:
+        return self.endpoints[0]
+
     def channel(self, node: str) -> Channel:
-        """The (cached) channel to ``node``."""
-        found = self._channels.get(node)
+        """The (cached) channel that reaches ``node``: the endpoint's, or the node's own (see
+        :meth:`direct`)."""
+        target = node if self.direct(node) else self.endpoint()
+        found = self._channels.get(target)
         if found is None:
-            host, port = split_host_port(node)
+            host, port = split_host_port(target)
             assert self._ssl is not None
             if self.insecure and self.fingerprints:
                 found = PinnedChannel(host, port, self._ssl, self.fingerprints)
             else:
                 found = Channel(host, port, ssl=self._ssl)
-            self._channels[node] = found
+            self._channels[target] = found
         return found
 
+    def dialled(self, node: str) -> str:
+        """``host:port`` a request for ``node`` connects to (for error messages)."""
+        host, port = split_host_port(node if self.direct(node) else self.endpoint())
+        return f"{host}:{port}"
+
     def metadata(self, node: str) -> dict[str, str]:
-        """``client.WithNode``: maintenance clients talk to the node itself and send no metadata."""
-        return {} if self.insecure else {"node": split_host_port(node)[0]}
+        """``client.WithNode``; nothing when the node is dialled directly."""
+        return {} if self.direct(node) else {"node": node}
+
+    def nodes_metadata(self) -> list[tuple[str, str]]:
+        """``client.WithNodes``: every node in ``nodes`` metadata, for apid's one-to-many proxying."""
+        return [("nodes", n) for n in self.nodes]
 
     def close(self) -> None:
         for channel in self._channels.values():
@@ -250,6 +275,12 @@ class ClientFactory:
         if len(self.nodes) != 1:
             raise CLIError(f'command "{command}" requires exactly one node (got {len(self.nodes)})')
         return self.nodes[0]
+
+
+def _has_port(target: str) -> bool:
+    if target.startswith("["):
+        return "]:" in target
+    return target.count(":") == 1
 
 
 def load_context(args: GlobalArgs) -> Context:
@@ -296,14 +327,37 @@ async def call_node(factory: ClientFactory, node: str, call: Call[T]) -> NodeRes
     try:
         payload = await call(factory.channel(node), factory.metadata(node))
     except (GRPCError, OSError, ssl.SSLError, TimeoutError, StreamTerminatedError) as err:
-        host, port = split_host_port(node)
-        return NodeResult(node, error=NodeError(node, rpc_error_text(err, f"{host}:{port}")))
+        return NodeResult(node, error=NodeError(node, rpc_error_text(err, factory.dialled(node))))
     return NodeResult(node, payload)
 
 
 async def fan_out(factory: ClientFactory, call: Call[T]) -> list[NodeResult[T]]:
     """``multiplex.UnaryViaFactory``: the same call to every node concurrently, results in node order."""
     return list(await asyncio.gather(*(call_node(factory, n, call) for n in factory.nodes)))
+
+
+ManyCall = Callable[[Channel, list[tuple[str, str]]], Awaitable[Sequence[Any]]]
+
+
+async def fan_out_via_endpoint(factory: ClientFactory, call: ManyCall) -> list[NodeResult[Any]]:
+    """One request through the endpoint with ``nodes`` metadata; apid answers with one message per
+    node (``metadata.hostname``), errors as metadata-only messages (Talos's ``FilterMessages``).
+    ``call`` returns the reply's ``messages``."""
+    try:
+        messages = await call(factory.channel(factory.endpoint()), factory.nodes_metadata())
+    except (GRPCError, OSError, ssl.SSLError, TimeoutError, StreamTerminatedError) as err:
+        text = rpc_error_text(err, factory.dialled(factory.endpoint()))
+        return [NodeResult(n, error=NodeError(n, text)) for n in factory.nodes]
+    out: list[NodeResult[Any]] = []
+    for message in messages:
+        meta = message.metadata
+        if meta.error:
+            code = _GO_CODES.get(_STATUS_NAMES.get(meta.status.code, ""), "Unknown")
+            text = f"rpc error: code = {code} desc = {meta.error}"
+            out.append(NodeResult(meta.hostname, error=NodeError(meta.hostname, text)))
+        else:
+            out.append(NodeResult(meta.hostname, message))
+    return out
 
 
 def run(factory: ClientFactory, coro: Awaitable[T]) -> T:
@@ -333,6 +387,7 @@ __all__ = [
     "NodeResult",
     "call_node",
     "fan_out",
+    "fan_out_via_endpoint",
     "global_options",
     "insecure_options",
     "raise_errors",

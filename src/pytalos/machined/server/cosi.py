@@ -22,8 +22,8 @@ from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 from grpclib.server import Stream
 
+from pytalos.api.authz import caller_roles
 from pytalos.api.gen.v1alpha1 import resource_pb2, state_pb2
-from pytalos.api.server import peer_organizations
 from pytalos.machined.resources import (
     META_NAMESPACE,
     NAMESPACE_TYPE,
@@ -137,7 +137,7 @@ class ResourceStateApi:
         definition = self.registry.find(type)
         if definition is None:
             raise GRPCError(Status.PERMISSION_DENIED, f'resource type "{type}" is not supported')
-        if definition.sensitive and ADMIN not in peer_organizations(stream):
+        if definition.sensitive and ADMIN not in caller_roles(stream):
             raise GRPCError(Status.PERMISSION_DENIED, "not authorized")
         if namespace not in self.meta.namespaces:
             raise GRPCError(Status.PERMISSION_DENIED, f'namespace "{namespace}" is not supported')

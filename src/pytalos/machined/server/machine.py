@@ -1,10 +1,14 @@
 """The Machine API in normal mode (mTLS, client certificates from the OS CA).
 
-Served now: ``Version`` (Talos reply shape, hostname in the metadata), ``ServiceList`` (from the
-supervisor), ``ApplyConfiguration`` (:mod:`.apply`) and ``Reboot``. Roles are the client certificate's
-Organizations (Talos ``pkg/machinery/role``); the complete authorization table comes with the API
-issue, the rules applied here are Talos's for these methods: reads need admin, operator or reader;
-``Reboot`` admin or operator; ``ApplyConfiguration`` admin. Everything else is ``Unimplemented``.
+Served here: ``Version`` (Talos reply shape, hostname in the metadata), ``ServiceList`` (from the
+supervisor), ``ApplyConfiguration`` (:mod:`.apply`) and ``Reboot``; the observability and file methods
+come from the mixins in :mod:`.observe`, :mod:`.logs`, :mod:`.events` and :mod:`.files`. Methods no
+module implements answer ``Unimplemented``.
+
+The servers enforce Talos's complete rules table before a handler runs (:mod:`pytalos.api.authz`,
+installed by :mod:`.listener`); :func:`authorize` is the handlers' own check on top (Talos's handlers
+do the same for e.g. ``ApplyConfiguration``), reading the roles the authz listener decided -- the
+client certificate's, or ``talos-role`` from apid on the local socket.
 """
 
 from __future__ import annotations
@@ -18,12 +22,17 @@ from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 from grpclib.server import Stream
 
+from pytalos.api.authz import caller_roles
 from pytalos.api.gen.machine import machine_pb2
-from pytalos.api.server import peer_organizations
 from pytalos.machined.system.service_runner import ServiceInfo
 
 from . import convert
 from .apply import Applier, ApplyError, Mode
+from .events import EventsApi
+from .files import FilesApi
+from .logs import LogsApi
+from .netstat import NetstatApi
+from .observe import ObserveApi
 
 log = logging.getLogger("pytalos.machined.server")
 
@@ -44,12 +53,12 @@ class NodeApi(Protocol):
 
 
 def authorize(stream: Stream[Any, Any], allowed: Collection[str]) -> None:
-    """``PermissionDenied: not authorized`` unless the caller's certificate carries an allowed role."""
-    if not set(peer_organizations(stream)) & set(allowed):
+    """``PermissionDenied: not authorized`` unless the caller has one of the ``allowed`` roles."""
+    if not set(caller_roles(stream)) & set(allowed):
         raise GRPCError(Status.PERMISSION_DENIED, "not authorized")
 
 
-class MachineApi:
+class MachineApi(ObserveApi, LogsApi, EventsApi, FilesApi, NetstatApi):
     """MachineService methods served in normal mode (see the module docstring)."""
 
     def __init__(self, node: NodeApi, applier: Applier) -> None:
