@@ -49,10 +49,18 @@ _COMMANDS: dict[str, str] = {
     "netstat": "netstat",
     "ss": "netstat",
     "time": "time_cmd",
+    "shutdown": "shutdown",
+    "reset": "reset",
+    "containers": "containers",
+    "c": "containers",
+    "stats": "stats",
+    "edit": "edit",
+    "patch": "patch",
+    "etcd": "etcd",
 }
 
 #: aliases listed in help under their main verb only
-_ALIASES = frozenset({"mc", "apply", "services", "g", "ps", "free", "ls", "cat", "cp", "du", "ss"})
+_ALIASES = frozenset({"mc", "apply", "services", "g", "ps", "free", "ls", "cat", "cp", "du", "ss", "c"})
 
 
 class LazyGroup(click.Group):

@@ -193,10 +193,11 @@ def test_proxy_url(home: Path) -> None:
     assert Config.from_yaml(Path(tc).read_text()).contexts["t"].proxy_url == ""
 
 
-def test_new_needs_the_api(home: Path) -> None:
+def test_new_needs_a_context(home: Path) -> None:
+    """``config new`` asks a node (tests/unit/cli/test_lifecycle_cli.py); without a context it cannot."""
     result = run("new", "--talosconfig", write(home / "tc", Config()))
     assert result.exit_code == 1
-    assert result.stderr == "error: config new requires a running node API (not available yet)\n"
+    assert result.stderr == "error: no context is set\n"
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from typing import IO, Any, TypeVar
 import click
 from cryptography.x509.oid import NameOID
 
+from pytalos.cli.flags import global_options
 from pytalos.machinery import role
 from pytalos.machinery.client.config import Config, ConfigError, Context, open_config
 from pytalos.machinery.crypto.x509 import X509Error, parse_certificate, pem_decode
@@ -293,17 +294,13 @@ def proxy_url(args: tuple[str, ...], talosconfig: str | None, context_name: str 
 @click.argument("args", nargs=-1)
 @click.option("--roles", multiple=True, default=[role.ADMIN], help="roles")
 @click.option("--crt-ttl", default="8760h0m0s", help="certificate TTL")
-@_global_options
-def new_config(
-    args: tuple[str, ...],
-    roles: tuple[str, ...],
-    crt_ttl: str,
-    talosconfig: str | None,
-    context_name: str | None,
-) -> None:
+@global_options
+def new_config(args: tuple[str, ...], roles: tuple[str, ...], crt_ttl: str, **flags: Any) -> None:
     """Generate a new client configuration file (asks a node: MachineService.GenerateClientConfiguration)."""
     _arity(args, 0, 1)
-    raise CLIError("config new requires a running node API (not available yet)")
+    from pytalos.cli.commands.config_new import new_client_config
+
+    new_client_config(args[0] if args else "talosconfig", roles, crt_ttl, flags)
 
 
 # --- info ------------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ against the first node's resource definitions (type, any case, or any alias: ``m
 printed in node order) for the one resource or the whole list, and the rows are written with
 ``-o table|yaml|json`` (:mod:`pytalos.cli.resource_output`). A node that fails adds
 ``<node>: rpc error: …`` and the command exits 1 after printing the others. Sensitive types
-(``mc``, secrets) need an ``os:admin`` certificate. Not implemented yet: ``-w/--watch`` and
-``-o jsonpath``.
+(``mc``, secrets) need an ``os:admin`` certificate. ``-o jsonpath={.spec.x}`` and ``-w/--watch``
+(events as they happen, until interrupted) are in :mod:`._get_watch`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from pytalos.cli.nodeclient import (
     raise_errors,
     run,
 )
-from pytalos.cli.resource_output import new_writer
+
+from ._get_watch import EventPrinter, watch_nodes, writer_for
 
 
 async def _resolve(factory: ClientFactory, name: str) -> Definition:
@@ -72,13 +73,17 @@ async def _collect(
 @click.option(
     "--namespace", default="", help="resource namespace (default is to use default namespace per resource)"
 )
-@click.option("-o", "--output", default="table", show_default=True, help="output mode (json, table, yaml)")
+@click.option(
+    "-o", "--output", default="table", show_default=True, help="output mode (json, table, yaml, jsonpath)"
+)
+@click.option("-w", "--watch", is_flag=True, help="watch resource changes")
 @insecure_options
 @global_options
 def cli(
     args: tuple[str, ...],
     namespace: str,
     output: str,
+    watch: bool,
     insecure: bool,
     cert_fingerprints: tuple[str, ...],
     **flags: Any,
@@ -89,8 +94,11 @@ def cli(
     """
     if not 1 <= len(args) <= 2:
         raise CLIError(f"accepts between 1 and 2 arg(s), received {len(args)}")
-    writer = new_writer(output)
     factory = ClientFactory.build(GlobalArgs.from_click(flags), insecure, cert_fingerprints)
+    if watch:
+        _watch(factory, args[0], args[1] if len(args) == 2 else "", namespace, output)
+        return
+    writer = writer_for(output)
     definition, results = run(
         factory, _collect(factory, args[0], args[1] if len(args) == 2 else "", namespace)
     )
@@ -105,3 +113,14 @@ def cli(
             writer.resource(result.node, res)
     writer.flush()
     raise_errors(errors)
+
+
+def _watch(factory: ClientFactory, name: str, resource_id: str, namespace: str, output: str) -> None:
+    async def main() -> list[object]:
+        definition = await _resolve(factory, name)
+        printer = EventPrinter(output, definition)
+        printer.header()
+        ns = namespace or definition.default_namespace
+        return list(await watch_nodes(factory, ns, definition.type, resource_id, printer.event))
+
+    raise_errors(run(factory, main()))

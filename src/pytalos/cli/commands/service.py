@@ -4,8 +4,9 @@ As ``cmd/talosctl/cmd/talos/service.go``: without arguments a table ``NODE SERVI
 CHANGE LAST EVENT`` of every node's services (``MachineService.ServiceList``); with an id the ``status``
 view of that service (``NODE``, ``ID``, ``STATE``, ``HEALTH``, ``LAST HEALTH MESSAGE``, then the events,
 newest first); ``start``/``stop``/``restart`` call ``ServiceStart``/``ServiceStop``/``ServiceRestart``
-and print ``NODE RESPONSE``. A node that does not serve those methods answers ``Unimplemented``,
-which is shown as it comes. Health is ``OK``, ``Fail`` or ``?`` (unknown); ages are Go durations.
+and print ``NODE RESPONSE`` (``Service "kubelet" restarted``); only services that allow it can be
+controlled, others answer Talos's ``service "etcd" doesn't support restart operation via API``.
+Health is ``OK``, ``Fail`` or ``?`` (unknown); ages are Go durations.
 """
 
 from __future__ import annotations

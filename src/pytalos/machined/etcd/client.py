@@ -19,7 +19,7 @@ import asyncio
 import ipaddress
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -36,7 +36,27 @@ HEALTH_TIMEOUT = 15.0
 
 
 class EtcdClientError(RuntimeError):
-    """An etcd call failed; the message names the endpoint(s), the operation and the cause."""
+    """An etcd call failed; the message names the endpoint(s), the operation and the cause.
+
+    ``code`` is the gRPC status name etcd answered with (``NOT_FOUND`` for an unknown member,
+    ``FAILED_PRECONDITION`` for "not leader"…), empty when the call failed before an answer.
+    """
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+#: ``etcdserverpb.AlarmType`` names, by value.
+ALARM_TYPES = ("NONE", "NOSPACE", "CORRUPT")
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """One raised alarm (``etcdserverpb.AlarmMember``); ``alarm`` is the type's name."""
+
+    member_id: int
+    alarm: str
 
 
 @dataclass(frozen=True)
@@ -165,7 +185,7 @@ class EtcdClient:
             raise EtcdClientError(f"{self._where()}: {operation} timed out after {timeout:g}s") from None
         except grpc.aio.AioRpcError as exc:
             raise EtcdClientError(
-                f"{self._where()}: {operation} failed: {exc.code().name}: {exc.details()}"
+                f"{self._where()}: {operation} failed: {exc.code().name}: {exc.details()}", exc.code().name
             ) from exc
         except EtcdError as exc:
             raise EtcdClientError(f"{self._where()}: {operation} failed: {exc}") from exc
@@ -248,3 +268,55 @@ class EtcdClient:
             Path(tmp).unlink(missing_ok=True)
             raise
         return size
+
+    async def snapshot_chunks(self, *, timeout: float = 300.0) -> AsyncIterator[bytes]:
+        """The member's snapshot as it streams in (for relaying it, e.g. to an API client)."""
+        stream = self._svc("maintenance").snapshot(timeout=timeout)
+        iterator = stream.__aiter__()
+        while True:
+            try:
+                chunk = await self._call("snapshot", iterator.__anext__(), timeout)
+            except StopAsyncIteration:
+                return
+            yield bytes(chunk)
+
+    async def alarms(self, *, timeout: float | None = None) -> list[Alarm]:
+        """The alarms raised in the cluster (clientv3 ``AlarmList``)."""
+        t = timeout or self.timeout
+        resp = await self._call("alarm list", self._svc("maintenance").alarms(timeout=t), t)
+        return [_alarm(a) for a in resp.alarms]
+
+    async def alarm_disarm(self, *, timeout: float | None = None) -> list[Alarm]:
+        """Deactivate every raised alarm (clientv3 ``AlarmDisarm`` with an empty member): the
+        alarms that were disarmed."""
+        t = timeout or self.timeout
+        disarmed: list[Alarm] = []
+        for alarm in await self.alarms(timeout=t):
+            kind = ALARM_TYPES.index(alarm.alarm) if alarm.alarm in ALARM_TYPES else 0
+            call = self._svc("maintenance").alarm_deactivate(kind, member_id=alarm.member_id, timeout=t)
+            resp = await self._call(f"alarm disarm {alarm.alarm} of {alarm.member_id:016x}", call, t)
+            disarmed.extend(_alarm(a) for a in resp.alarms)
+        return disarmed
+
+    async def defragment(self, *, timeout: float = 300.0) -> None:
+        """Defragment the connected member's backend (blocks until done)."""
+        await self._call("defragment", self._svc("maintenance").defragment(timeout=timeout), timeout)
+
+    async def move_leader(self, target_id: int, *, timeout: float | None = None) -> None:
+        """Hand leadership to ``target_id``; the connected member must be the leader."""
+        t = timeout or self.timeout
+        await self._call(
+            f"move leader to {target_id:016x}", self._svc("maintenance").move_leader(target_id, timeout=t), t
+        )
+
+    async def member_remove(self, member_id: int, *, timeout: float | None = None) -> None:
+        """Remove ``member_id`` from the cluster (``code`` ``NOT_FOUND`` when there is no such member)."""
+        t = timeout or self.timeout
+        await self._call(
+            f"remove member {member_id:016x}", self._svc("cluster").member_remove(member_id, timeout=t), t
+        )
+
+
+def _alarm(member: Any) -> Alarm:
+    kind = int(member.alarm)
+    return Alarm(int(member.memberID), ALARM_TYPES[kind] if 0 <= kind < len(ALARM_TYPES) else "NONE")

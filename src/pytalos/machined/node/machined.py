@@ -15,9 +15,8 @@ import asyncio
 import enum
 import logging
 import os
-import shutil
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from .layout import NodeLayout
 from .resources import NodeResources
 from .service_plan import PlanInputs, plan_services
 from .status import MachineStatus
+from .wipe import wipe_volumes
 
 log = logging.getLogger("pytalos.machined")
 
@@ -100,6 +100,8 @@ class Machined:
         self._exit: asyncio.Future[ExitAction] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.maintenance_server: ApiServer | None = None
+        #: the system volumes the next Reset sequence wipes (:meth:`request_reset`)
+        self._reset_labels: frozenset[str] = frozenset(("STATE", "EPHEMERAL"))
 
     # -- process lifecycle ------------------------------------------------------------------------
 
@@ -200,14 +202,18 @@ class Machined:
         self.status.set_stage(MachineStage.REBOOTING)
         self._spawn(self._final(sequences.reboot(self), ExitAction.REBOOT, actor_id), "reboot")
 
-    def request_shutdown(self) -> None:
+    def request_shutdown(self, actor_id: str = "") -> None:
         self.status.set_stage(MachineStage.SHUTTING_DOWN)
-        self._spawn(self._final(sequences.shutdown(self), ExitAction.SHUTDOWN, ""), "shutdown")
+        self._spawn(self._final(sequences.shutdown(self), ExitAction.SHUTDOWN, actor_id), "shutdown")
 
-    def request_reset(self, reboot_after: bool = True) -> None:
+    def request_reset(
+        self, reboot_after: bool = True, labels: Collection[str] | None = None, actor_id: str = ""
+    ) -> None:
+        """Reset: wipe the system volumes ``labels`` (default STATE and EPHEMERAL, :mod:`.wipe`)."""
+        self._reset_labels = frozenset(("STATE", "EPHEMERAL") if labels is None else labels)
         self.status.set_stage(MachineStage.RESETTING)
         action = ExitAction.REBOOT if reboot_after else ExitAction.SHUTDOWN
-        self._spawn(self._final(sequences.reset(self, reboot_after=reboot_after), action, ""), "reset")
+        self._spawn(self._final(sequences.reset(self, reboot_after=reboot_after), action, actor_id), "reset")
 
     # -- what the API and status read -------------------------------------------------------------
 
@@ -294,10 +300,11 @@ class Machined:
         await self.system.shutdown()
 
     async def reset_system_disk(self) -> None:
-        await asyncio.to_thread(self.store.wipe)
-        for entry in self.layout.ephemeral.iterdir():
-            if entry.name != "log":
-                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+        labels = self._reset_labels
+        if "STATE" in labels:
+            await asyncio.to_thread(self.store.wipe)
+        wiped = await asyncio.to_thread(wipe_volumes, self.layout, labels)
+        log.info("reset: wiped %s", ", ".join(wiped) or "no system volume")
 
     async def reboot(self) -> None:
         log.info("every service stopped: machined starts again from STATE")

@@ -9,7 +9,8 @@ and sensitive types (machine config, secrets) need ``os:admin`` (``not authorize
 type aliases -- is synthesized from the registry, since machined keeps no resources for it.
 
 Resources go out as Talos sends them: metadata with the version as text, the spec as YAML
-(``yaml_spec``; ``proto_spec`` stays empty, the client does not need it). ``Watch`` is not served.
+(``yaml_spec``; ``proto_spec`` stays empty, the client does not need it). ``Watch`` is
+:mod:`.cosi_watch`'s, with the same access rules.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pytalos.machined.resources._spec import encode
 from pytalos.machined.runtime import NotFoundError, Pointer, Resource, ResourceDefinition, ResourceRegistry
 from pytalos.machinery.yamlx import dumps
 
+from .cosi_watch import WatchApi
 from .machine import ADMIN, READ_ROLES, authorize
 
 WRITE_DENIED = "write access is not allowed"
@@ -122,7 +124,7 @@ def not_found(namespace: str, type: str, id: str) -> GRPCError:
     return GRPCError(Status.NOT_FOUND, f"resource {type}({namespace}/{id}@undefined) doesn't exist")
 
 
-class ResourceStateApi:
+class ResourceStateApi(WatchApi):
     """``cosi.resource.State`` for API clients: Get and List only, with Talos's access rules."""
 
     def __init__(

@@ -2,8 +2,9 @@
 
 Logs streams ``common.Data`` chunks of a service's log: a service machined supervises is read from its
 :class:`~pytalos.machined.system.logs.ServiceLog` (ring + file); any other id with a log file in the
-node's ``/var/log`` -- ``machined`` itself (``machined.log``, written by its logging handler), or a
-service of an earlier boot -- is read from that file, and followed by polling it. ``tail_lines`` < 0
+node's ``/var/log`` -- ``machined`` itself (``machined.log``, written by its logging handler), ``audit``
+(``audit.log``: apid's audit log of every API call, ``talosctl logs audit``), or a service of an
+earlier boot -- is read from that file, and followed by polling it. ``tail_lines`` < 0
 sends the whole log, ``n`` >= 0 only its last ``n`` lines (Talos's meaning; talosctl sends -1 unless
 ``--tail``). Dmesg streams the kernel log (:mod:`.kmsg`), from the oldest record kept or, with
 ``tail``, only new ones; without ``follow`` it ends once everything logged so far was sent.

@@ -28,11 +28,16 @@ from pytalos.machined.system.service_runner import ServiceInfo
 
 from . import convert
 from .apply import Applier, ApplyError, Mode
+from .clientconfig import ClientConfigApi
+from .containers import ContainersApi
+from .etcdapi import EtcdApi
 from .events import EventsApi
 from .files import FilesApi
+from .lifecycle import LifecycleApi
 from .logs import LogsApi
 from .netstat import NetstatApi
 from .observe import ObserveApi
+from .servicectl import ServiceControlApi
 
 log = logging.getLogger("pytalos.machined.server")
 
@@ -58,7 +63,18 @@ def authorize(stream: Stream[Any, Any], allowed: Collection[str]) -> None:
         raise GRPCError(Status.PERMISSION_DENIED, "not authorized")
 
 
-class MachineApi(ObserveApi, LogsApi, EventsApi, FilesApi, NetstatApi):
+class MachineApi(
+    ObserveApi,
+    LogsApi,
+    EventsApi,
+    FilesApi,
+    NetstatApi,
+    EtcdApi,
+    LifecycleApi,
+    ClientConfigApi,
+    ServiceControlApi,
+    ContainersApi,
+):
     """MachineService methods served in normal mode (see the module docstring)."""
 
     def __init__(self, node: NodeApi, applier: Applier) -> None:

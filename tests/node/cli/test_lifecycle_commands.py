@@ -1,0 +1,171 @@
+"""talosctl's lifecycle and admin verbs against a real node (machined + containerd + etcd in a netns).
+
+One control-plane node is configured over the maintenance API, then driven as a user would, through
+apid with certificates from its OS CA: ``config new --roles os:reader`` gives a talosconfig whose
+reader is denied ``read``; ``patch machineconfig`` changes a field the node then reports; ``service
+etcd restart`` is refused with Talos's text (etcd is not API-restartable in Talos either);
+``containers``/``stats`` ask the node's real containerd; ``logs audit`` reads apid's audit log;
+``reset --system-labels-to-wipe STATE --reboot`` brings the node back in maintenance. A second node
+is shut down with ``shutdown`` and leaves no process behind. talosctl runs as a separate process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from pytalos.machined import netns
+from pytalos.machined.launcher import processes_naming
+from pytalos.machinery.client.config import Config
+from pytalos.machinery.secrets.ca import new_admin_certificate
+from tests.node.machined import _node
+from tests.node.machined._node import Node
+
+pytestmark = pytest.mark.node
+
+TALOSCTL = [sys.executable, "-c", "from pytalos.cli.main import main; main()"]
+
+
+def _cleanup(created: Node) -> None:
+    spec = created.proc.spec
+    _node.remove_node(created)
+    assert spec is not None and not netns.exists(spec.name), "network namespace left behind"
+    assert not processes_naming(created.root), "processes left behind"
+
+
+@pytest.fixture
+def node() -> Iterator[Node]:
+    created = _node.new_node("lc")
+    try:
+        yield created
+    finally:
+        _cleanup(created)
+
+
+def talosctl(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*TALOSCTL, *args], capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def ok(*args: str) -> str:
+    result = talosctl(*args)
+    if result.returncode != 0:
+        raise AssertionError(f"talosctl {' '.join(args)}: exit {result.returncode}: {result.stderr}")
+    return result.stdout
+
+
+def eventually(what: str, node: Node, check: Callable[[], str], timeout: float) -> str:
+    async def probe() -> str:
+        return await asyncio.to_thread(check)
+
+    return asyncio.run(_node.until(what, probe, timeout, node))
+
+
+def configured(node: Node, tmp_path: Path) -> tuple[str, ...]:
+    """Start ``node``, apply a control-plane config, wait for etcd; the admin ``--talosconfig`` args."""
+    node.proc.start()
+    asyncio.run(_node.until("maintenance API", lambda: _node.maintenance_version_error(node), 30, node))
+    config = _node.controlplane_config(node.address)
+    config_file = tmp_path / "controlplane.yaml"
+    config_file.write_bytes(config.bytes())
+    applied = talosctl("apply-config", "--insecure", "-n", node.address, "-f", str(config_file))
+    assert applied.returncode == 0, applied.stderr
+    ca = _node.os_ca(config)
+    talosconfig = tmp_path / "talosconfig"
+    cfg = Config.new("lifecycle", [node.address], ca.crt, new_admin_certificate(ca))
+    cfg.contexts["lifecycle"].nodes = [node.address]
+    cfg.save(str(talosconfig))
+    tc = ("--talosconfig", str(talosconfig))
+
+    def etcd_running() -> str:
+        out = ok("services", *tc)
+        rows = {line.split()[1]: line.split() for line in out.splitlines()[1:]}
+        assert rows["etcd"][2:4] == ["Running", "OK"], out
+        return out
+
+    eventually("etcd Running via talosctl services", node, etcd_running, 90)
+    return tc
+
+
+def test_lifecycle_verbs_on_a_real_node(node: Node, tmp_path: Path) -> None:
+    tc = configured(node, tmp_path)
+
+    # config new: a reader talosconfig signed by the node's OS CA; the reader may list, not read
+    reader_file = tmp_path / "reader"
+    ok("config", "new", str(reader_file), "--roles", "os:reader", *tc)
+    reader = Config.from_yaml(reader_file.read_text())
+    assert reader.context == "reader@lifecycle"
+    reader.contexts[reader.context].endpoints = [node.address]
+    reader.contexts[reader.context].nodes = [node.address]
+    reader.save(str(reader_file))
+    rtc = ("--talosconfig", str(reader_file))
+    assert "NODE" in ok("services", *rtc)
+    denied = talosctl("read", "/etc/hosts", *rtc)
+    assert denied.returncode == 1
+    assert "rpc error: code = PermissionDenied desc = not authorized" in denied.stderr
+
+    # patch machineconfig: a field changes on the node, applied without a reboot
+    patch = tmp_path / "p.yaml"
+    patch.write_text("machine:\n  certSANs:\n    - patched.lifecycle.test\n")
+    patched = ok("patch", "machineconfig", "--patch", f"@{patch}", "--mode", "no-reboot", *tc)
+    assert patched.startswith(f"patched MachineConfigs.config.talos.dev/v1alpha1 at the node {node.address}")
+    assert "Applied configuration without a reboot" in patched
+
+    def reports_patch() -> str:
+        out = ok("get", "mc", "v1alpha1", "-o", "jsonpath={.spec}", *tc)
+        assert "- patched.lifecycle.test" in out, out[:300]
+        return out
+
+    eventually("the patched config in MachineConfigs", node, reports_patch, 30)
+
+    # service control: etcd, like Talos's, is not restartable through the API
+    refused = talosctl("service", "etcd", "restart", *tc)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        f"error: error restarting service: {node.address}: rpc error: code = Unknown "
+        'desc = service "etcd" doesn\'t support restart operation via API\n'
+    )
+
+    # containers/stats: the real system containerd answers (this node runs its services as processes)
+    assert ok("containers", *tc).splitlines()[0].split() == [
+        "NODE",
+        "NAMESPACE",
+        "ID",
+        "IMAGE",
+        "PID",
+        "STATUS",
+    ]
+    assert ok("stats", *tc).splitlines()[0].split() == ["NODE", "NAMESPACE", "ID", "MEMORY(MB)", "CPU"]
+
+    # logs audit: apid's audit log of the calls above
+    audit = ok("logs", "audit", *tc)
+    assert '"method":"/machine.MachineService/ServiceRestart"' in audit and '"code":"UNKNOWN"' in audit
+
+    # reset STATE and reboot: the node comes back without a config, in maintenance mode
+    assert ok("reset", "--system-labels-to-wipe", "STATE", "--reboot", *tc) == ""
+
+    async def back_in_maintenance() -> str:
+        error = await _node.maintenance_version_error(node)
+        assert error.startswith("UNIMPLEMENTED"), error
+        return error
+
+    asyncio.run(_node.until("maintenance after reset", back_in_maintenance, 90, node))
+    assert not (node.root / "system" / "state" / "config.yaml").exists()
+    assert node.proc.running()
+
+
+def test_shutdown_stops_the_node(node: Node, tmp_path: Path) -> None:
+    tc = configured(node, tmp_path)
+    assert ok("shutdown", *tc) == ""
+
+    def exited() -> str:
+        assert not node.proc.running(), "machined still running"
+        return "exited"
+
+    eventually("machined exits after shutdown", node, exited, 60)
+    assert not processes_naming(node.root), "processes left behind after shutdown"
+    assert "every service stopped: machined exits" in node.log()
