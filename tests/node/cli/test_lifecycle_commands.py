@@ -12,87 +12,28 @@ is shut down with ``shutdown`` and leaves no process behind. talosctl runs as a 
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pytalos.machined import netns
 from pytalos.machined.launcher import processes_naming
 from pytalos.machinery.client.config import Config
-from pytalos.machinery.secrets.ca import new_admin_certificate
+from tests.node.cli._cli import configured, eventually, fresh_node, ok, talosctl
 from tests.node.machined import _node
 from tests.node.machined._node import Node
 
 pytestmark = pytest.mark.node
 
-TALOSCTL = [sys.executable, "-c", "from pytalos.cli.main import main; main()"]
-
-
-def _cleanup(created: Node) -> None:
-    spec = created.proc.spec
-    _node.remove_node(created)
-    assert spec is not None and not netns.exists(spec.name), "network namespace left behind"
-    assert not processes_naming(created.root), "processes left behind"
-
 
 @pytest.fixture
 def node() -> Iterator[Node]:
-    created = _node.new_node("lc")
-    try:
+    with fresh_node("lc") as created:
         yield created
-    finally:
-        _cleanup(created)
-
-
-def talosctl(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*TALOSCTL, *args], capture_output=True, text=True, timeout=timeout, check=False)
-
-
-def ok(*args: str) -> str:
-    result = talosctl(*args)
-    if result.returncode != 0:
-        raise AssertionError(f"talosctl {' '.join(args)}: exit {result.returncode}: {result.stderr}")
-    return result.stdout
-
-
-def eventually(what: str, node: Node, check: Callable[[], str], timeout: float) -> str:
-    async def probe() -> str:
-        return await asyncio.to_thread(check)
-
-    return asyncio.run(_node.until(what, probe, timeout, node))
-
-
-def configured(node: Node, tmp_path: Path) -> tuple[str, ...]:
-    """Start ``node``, apply a control-plane config, wait for etcd; the admin ``--talosconfig`` args."""
-    node.proc.start()
-    asyncio.run(_node.until("maintenance API", lambda: _node.maintenance_version_error(node), 30, node))
-    config = _node.controlplane_config(node.address)
-    config_file = tmp_path / "controlplane.yaml"
-    config_file.write_bytes(config.bytes())
-    applied = talosctl("apply-config", "--insecure", "-n", node.address, "-f", str(config_file))
-    assert applied.returncode == 0, applied.stderr
-    ca = _node.os_ca(config)
-    talosconfig = tmp_path / "talosconfig"
-    cfg = Config.new("lifecycle", [node.address], ca.crt, new_admin_certificate(ca))
-    cfg.contexts["lifecycle"].nodes = [node.address]
-    cfg.save(str(talosconfig))
-    tc = ("--talosconfig", str(talosconfig))
-
-    def etcd_running() -> str:
-        out = ok("services", *tc)
-        rows = {line.split()[1]: line.split() for line in out.splitlines()[1:]}
-        assert rows["etcd"][2:4] == ["Running", "OK"], out
-        return out
-
-    eventually("etcd Running via talosctl services", node, etcd_running, 90)
-    return tc
 
 
 def test_lifecycle_verbs_on_a_real_node(node: Node, tmp_path: Path) -> None:
-    tc = configured(node, tmp_path)
+    tc, _ = configured(node, tmp_path, "lifecycle")
 
     # config new: a reader talosconfig signed by the node's OS CA; the reader may list, not read
     reader_file = tmp_path / "reader"
@@ -159,7 +100,7 @@ def test_lifecycle_verbs_on_a_real_node(node: Node, tmp_path: Path) -> None:
 
 
 def test_shutdown_stops_the_node(node: Node, tmp_path: Path) -> None:
-    tc = configured(node, tmp_path)
+    tc, _ = configured(node, tmp_path, "lifecycle")
     assert ok("shutdown", *tc) == ""
 
     def exited() -> str:

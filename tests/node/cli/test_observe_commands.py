@@ -9,7 +9,6 @@ own process.
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,12 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pytalos.machined import netns
-from pytalos.machined.launcher import processes_naming
-from pytalos.machinery.client.config import Config
-from pytalos.machinery.secrets.ca import new_admin_certificate
-from tests.node.cli.test_node_commands import TALOSCTL, eventually, ok, talosctl
-from tests.node.machined import _node
+from tests.node.cli._cli import TALOSCTL, configured, fresh_node, ok
 from tests.node.machined._node import Node
 
 pytestmark = pytest.mark.node
@@ -30,14 +24,8 @@ pytestmark = pytest.mark.node
 
 @pytest.fixture
 def node() -> Iterator[Node]:
-    created = _node.new_node("obs")
-    try:
+    with fresh_node("obs") as created:
         yield created
-    finally:
-        spec = created.proc.spec
-        _node.remove_node(created)
-        assert spec is not None and not netns.exists(spec.name), "network namespace left behind"
-        assert not processes_naming(created.root), "processes left behind"
 
 
 def events_lines(tc: tuple[str, ...], want: int, timeout: float = 20.0) -> list[str]:
@@ -61,28 +49,7 @@ def events_lines(tc: tuple[str, ...], want: int, timeout: float = 20.0) -> list[
 
 
 def test_observability_verbs_on_a_running_node(node: Node, tmp_path: Path) -> None:
-    node.proc.start()
-    asyncio.run(_node.until("maintenance API", lambda: _node.maintenance_version_error(node), 30, node))
-    config = _node.controlplane_config(node.address)
-    config_file = tmp_path / "controlplane.yaml"
-    config_file.write_bytes(config.bytes())
-    applied = talosctl("apply-config", "--insecure", "-n", node.address, "-f", str(config_file))
-    assert applied.returncode == 0, applied.stderr
-
-    ca = _node.os_ca(config)
-    talosconfig = tmp_path / "talosconfig"
-    cfg = Config.new("obs", [node.address], ca.crt, new_admin_certificate(ca))
-    cfg.contexts["obs"].nodes = [node.address]
-    cfg.save(str(talosconfig))
-    tc = ("--talosconfig", str(talosconfig))
-
-    def etcd_running() -> str:
-        out = ok("services", *tc)
-        rows = {line.split()[1]: line.split() for line in out.splitlines()[1:]}
-        assert rows["etcd"][2:4] == ["Running", "OK"], out
-        return out
-
-    asyncio.run(eventually("etcd Running via talosctl services", node, etcd_running, 90))
+    tc, _ = configured(node, tmp_path, "obs")
 
     logs = ok("logs", "etcd", *tc)
     assert '"msg":' in logs or "etcdserver" in logs, logs[-2000:]
