@@ -18,6 +18,7 @@ from types import TracebackType
 from grpclib.server import Server
 
 from pytalos.api import authz
+from pytalos.api.server import listen_socket
 from pytalos.api.tls import server_context
 from pytalos.machinery.crypto.x509 import CertificateAndKey
 
@@ -81,15 +82,8 @@ class Apid:
 
     async def start(self) -> None:
         host, port = self.config.host, self.config.port
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        sock = listen_socket(host, port, "apid")
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            # inherited by accepted connections: without it every unary call waits ~40 ms for a delayed
-            # ACK (Nagle) on a socket asyncio did not create itself
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            sock.bind((host, port))
-            sock.listen(128)
-            sock.setblocking(False)
             await self._server.start(sock=sock, ssl=self._ssl)
         except OSError as exc:
             sock.close()
