@@ -33,7 +33,7 @@ from pytalos.machinery.config.generate import Input, generate
 from pytalos.machinery.config.patch.apply import apply
 from pytalos.machinery.config.patch.load import load_patch
 from pytalos.machinery.secrets.ca import new_admin_certificate
-from tests.node.cli.test_node_commands import talosctl
+from tests.node.cli._cli import talosctl
 from tests.node.machined import _node
 from tests.node.machined._node import Node
 
