@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import compileall
 
-from . import apid, machinery, node, runtime, system
+from . import apid, cluster, machinery, node, runtime, system
 from .harness import Row, render
 
 
@@ -16,7 +16,7 @@ def main() -> None:
     # measure what an installed package runs: byte-compiled modules, not compile-on-import
     compileall.compile_dir(str(machinery.REPO / "src"), quiet=1)
     rows: list[Row] = []
-    for bench in (*machinery.ALL, *runtime.ALL, *system.ALL, *node.ALL, *apid.ALL):
+    for bench in (*machinery.ALL, *runtime.ALL, *system.ALL, *node.ALL, *apid.ALL, *cluster.ALL):
         rows += bench(args.runs)
     print(render(rows, args.runs))
 

@@ -1,18 +1,27 @@
-"""apid's cost: a Version round trip through apid vs a bare grpclib server, and fan-out width.
+"""apid's cost: a Version round trip through apid vs bare servers, and fan-out width.
 
-Everything runs in one event loop on 127.0.0.1 with the real TLS 1.3 + Ed25519 mTLS of the Machine
-API. The baseline server answers Version itself (a grpclib server with machined's reply, no proxy);
-through apid the same reply comes from a MachineService on a unix socket behind it (machined's
-layout), so the ratio is the price of the extra hop (target ≤ 1.5x). Fan-out: one request with
-``nodes`` = 10 in-process nodes (each its own apid + socket server) against ``nodes`` = 1 (target
-≤ 3x: the per-node work runs concurrently, only the merge and the loop's shared CPU grow).
+On 127.0.0.1 with the real TLS 1.3 + Ed25519 mTLS of the Machine API. The grpclib baseline server
+answers Version itself (machined's reply, no proxy); through apid the same reply comes from a
+MachineService on a unix socket behind it (machined's layout), so the ratio is the price of the
+extra hop (target ≤ 1.5x). The issue also asks for a bare **grpcio** baseline: grpcio cannot do
+TLS handshakes with Ed25519 certificates (``docs``: environment.md), so that server and its grpcio
+client use an ECDSA P-256 CA instead -- the row compares apid (Ed25519, grpclib) with grpcio's own
+stack (ECDSA), which is what a Go-like gRPC server would cost here.
+
+Fan-out: one request with ``nodes`` = 10 against ``nodes`` = 1 (target ≤ 3x). The in-process row
+puts all 10 nodes (each its own apid + socket server) in the bench's event loop, so their work is
+serialised on one core; the process row runs each node (apid + socket server) in its own process,
+as real machined nodes are, with the client in the bench process (:func:`serve_node`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,9 +39,11 @@ from pytalos.machined.server.convert import version_reply
 from pytalos.machined.server.unix import UnixApiServer
 from pytalos.machinery import role
 from pytalos.machinery.crypto.x509 import CLIENT_AUTH, SERVER_AUTH, CertificateAndKey, issue_certificate
-from pytalos.machinery.secrets.ca import new_admin_certificate, new_talos_ca
+from pytalos.machinery.secrets.ca import new_admin_certificate, new_etcd_ca, new_talos_ca
 
 from .harness import Row
+
+REPO = Path(__file__).resolve().parent.parent
 
 CALLS_PER_RUN = 40
 FAN_OUT = 10
@@ -135,8 +146,188 @@ async def _measure(runs: int) -> list[Row]:
     ]
 
 
+# --- nodes in their own processes ------------------------------------------------------------------
+
+
+def serve_node() -> None:
+    """Child process: ``python -c 'from bench.apid import serve_node; serve_node()' ROOT NAME``.
+
+    Runs one node (socket server + apid) from the CA in ``ROOT/ca.{crt,key}``, prints its port, and
+    stops when stdin closes (the bench closing it, or dying)."""
+    root, name = Path(sys.argv[1]), sys.argv[2]
+    ca = CertificateAndKey((root / "ca.crt").read_bytes(), (root / "ca.key").read_bytes())
+
+    async def main() -> None:
+        node = Node(ca, root, name)
+        await node.start()
+        print(node.apid.port, flush=True)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.read)
+        await node.close()
+
+    asyncio.run(main())
+
+
+def _start_processes(
+    ca: CertificateAndKey, root: Path, count: int
+) -> tuple[list[subprocess.Popen[str]], list[str]]:
+    (root / "ca.crt").write_bytes(ca.crt)
+    (root / "ca.key").write_bytes(ca.key)
+    env = {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'src'}"}
+    code = "from bench.apid import serve_node; serve_node()"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(root), f"p{i}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=REPO,
+        )
+        for i in range(count)
+    ]
+    targets = []
+    for i, proc in enumerate(procs):
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        if not line.isdigit():
+            raise RuntimeError(f"bench node p{i} did not start (exit {proc.poll()}, said {line!r})")
+        targets.append(f"127.0.0.1:{line}")
+    return procs, targets
+
+
+def _stop_processes(procs: list[subprocess.Popen[str]]) -> None:
+    for proc in procs:
+        if proc.stdin is not None:
+            proc.stdin.close()
+    for proc in procs:
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+async def _measure_processes(runs: int) -> list[Row]:
+    ca = new_talos_ca()
+    admin = new_admin_certificate(ca)
+    root = Path(tempfile.mkdtemp(prefix="bench-apidp-"))
+    n = CALLS_PER_RUN * runs // 4
+    procs, targets = await asyncio.to_thread(_start_processes, ca, root, FAN_OUT)
+    channel = Channel("127.0.0.1", int(targets[0].rsplit(":", 1)[1]), ssl=client_context(ca.crt, admin))
+    try:
+        endpoint = machine_grpc.MachineServiceStub(channel)
+        one = await _latencies(endpoint, n, [("nodes", targets[1])])
+        many = await _latencies(endpoint, n, [("nodes", t) for t in targets])
+    finally:
+        channel.close()
+        await asyncio.to_thread(_stop_processes, procs)
+        shutil.rmtree(root, ignore_errors=True)
+    med = statistics.median
+    return [
+        Row(
+            f"apid fan-out to {FAN_OUT} node processes p50",
+            med(many),
+            "fan-out to 1 node process p50",
+            med(one),
+            "≤ 3x",
+        )
+    ]
+
+
+# --- grpcio baseline (ECDSA: grpcio cannot handshake with Ed25519) ----------------------------------
+
+
+async def _grpcio_latencies(n: int) -> list[float]:
+    import grpc
+
+    from pytalos.api.gen.machine import machine_pb2
+
+    ca = new_etcd_ca()  # an ECDSA P-256 CA
+    server_cert = issue_certificate(ca, ip_addresses=["127.0.0.1"], ext_key_usage=[SERVER_AUTH])
+    client_cert = issue_certificate(ca, organizations=[role.ADMIN], ext_key_usage=[CLIENT_AUTH])
+    reply = version_reply("grpcio")
+
+    async def version(request: empty_pb2.Empty, context: Any) -> Any:
+        return reply
+
+    handler = grpc.method_handlers_generic_handler(
+        "machine.MachineService",
+        {
+            "Version": grpc.unary_unary_rpc_method_handler(
+                version,
+                request_deserializer=empty_pb2.Empty.FromString,
+                response_serializer=machine_pb2.VersionResponse.SerializeToString,
+            )
+        },
+    )
+    server = grpc.aio.server()
+    server.add_generic_rpc_handlers((handler,))
+    creds = grpc.ssl_server_credentials(
+        [(server_cert.key, server_cert.crt)], root_certificates=ca.crt, require_client_auth=True
+    )
+    port = server.add_secure_port("127.0.0.1:0", creds)
+    await server.start()
+    channel = grpc.aio.secure_channel(
+        f"127.0.0.1:{port}",
+        grpc.ssl_channel_credentials(ca.crt, client_cert.key, client_cert.crt),
+    )
+    try:
+        call = channel.unary_unary(
+            "/machine.MachineService/Version",
+            request_serializer=empty_pb2.Empty.SerializeToString,
+            response_deserializer=machine_pb2.VersionResponse.FromString,
+        )
+        await call(empty_pb2.Empty())
+        out = []
+        for _ in range(n):
+            start = time.perf_counter()
+            await call(empty_pb2.Empty())
+            out.append(time.perf_counter() - start)
+        return out
+    finally:
+        await channel.close()
+        await server.stop(None)
+
+
+async def _measure_grpcio(runs: int) -> list[Row]:
+    ca = new_talos_ca()
+    admin = new_admin_certificate(ca)
+    root = Path(tempfile.mkdtemp(prefix="bench-apidg-"))
+    n = CALLS_PER_RUN * runs
+    node = Node(ca, root, "g0")
+    try:
+        await node.start()
+        channel = Channel("127.0.0.1", node.apid.port, ssl=client_context(ca.crt, admin))
+        try:
+            via_apid = await _latencies(machine_grpc.MachineServiceStub(channel), n)
+        finally:
+            channel.close()
+    finally:
+        await node.close()
+        shutil.rmtree(root, ignore_errors=True)
+    baseline = await _grpcio_latencies(n)
+    return [
+        Row(
+            "Version via apid p50 (Ed25519)",
+            statistics.median(via_apid),
+            "bare grpcio server p50 (ECDSA: no Ed25519 in grpcio)",
+            statistics.median(baseline),
+            "≤ 1.5x",
+        )
+    ]
+
+
 def apid_bench(runs: int) -> list[Row]:
     return asyncio.run(_measure(runs))
 
 
-ALL = [apid_bench]
+def apid_process_bench(runs: int) -> list[Row]:
+    return asyncio.run(_measure_processes(runs))
+
+
+def apid_grpcio_bench(runs: int) -> list[Row]:
+    return asyncio.run(_measure_grpcio(runs))
+
+
+ALL = [apid_bench, apid_process_bench, apid_grpcio_bench]

@@ -151,6 +151,7 @@ class Proxy:
             ) as out:
                 pump = None
                 if cardinality.client_streaming:
+                    await out.send_request()  # headers first: the replies are read before any message
                     pump = asyncio.create_task(_pump_requests(stream, out))
                 else:
                     await _send_last(out, await stream.recv_message() or b"")

@@ -57,10 +57,19 @@ _COMMANDS: dict[str, str] = {
     "edit": "edit",
     "patch": "patch",
     "etcd": "etcd",
+    "health": "health",
+    "bootstrap": "bootstrap",
+    "kubeconfig": "kubeconfig",
+    "cluster": "cluster",
+    "image": "image",
+    "images": "image",
+    "restart": "restart",
 }
 
 #: aliases listed in help under their main verb only
-_ALIASES = frozenset({"mc", "apply", "services", "g", "ps", "free", "ls", "cat", "cp", "du", "ss", "c"})
+_ALIASES = frozenset(
+    {"mc", "apply", "services", "g", "ps", "free", "ls", "cat", "cp", "du", "ss", "c", "images"}
+)
 
 
 class LazyGroup(click.Group):

@@ -7,7 +7,9 @@ stops it with SIGTERM (machined runs its Shutdown sequence, stopping every servi
 dependency order), SIGKILL after a grace period, then kills whatever still lives in the namespace or
 still names the node root on its command line (a daemon orphaned by a killed machined), and deletes
 the namespace. A Reboot of the node re-executes machined in place, so the launcher keeps the same PID.
-Used by the node tests now and by ``cluster create`` later.
+A node started by an earlier process (``talosctl cluster create`` leaves its nodes running) is taken
+over with :meth:`NodeProcess.attach` from its recorded PID, so ``cluster destroy`` stops it the same way.
+Used by the node tests and by :mod:`pytalos.provision`.
 """
 
 from __future__ import annotations
@@ -32,19 +34,50 @@ class LaunchError(RuntimeError):
     """The node could not be started or cleaned up; the message says which step and why."""
 
 
+def _names(cmdline: bytes, needle: bytes) -> bool:
+    """``needle`` occurs as a whole path: followed by the end of an argument or a ``/`` (so that
+    ``/c/worker-1`` does not match ``/c/worker-10``)."""
+    start = cmdline.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if end == len(cmdline) or cmdline[end : end + 1] in (b"\0", b"/"):
+            return True
+        start = cmdline.find(needle, start + 1)
+    return False
+
+
 def processes_naming(path: Path) -> list[int]:
-    """PIDs (other than ours) whose command line contains ``path``."""
+    """PIDs (other than ours) whose command line names ``path`` or something below it."""
     needle = str(path).encode()
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
-            if needle in (entry / "cmdline").read_bytes():
+            if _names((entry / "cmdline").read_bytes(), needle):
                 found.append(int(entry.name))
         except OSError:
             continue
     return found
+
+
+def mounts_under(path: Path) -> list[str]:
+    """Lines of ``/proc/mounts`` whose mount point is ``path`` or below it."""
+    found = []
+    for line in Path("/proc/mounts").read_text().splitlines():
+        fields = line.split()
+        if len(fields) > 1 and _names(fields[1].encode(), str(path).encode()):
+            found.append(line)
+    return found
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether ``pid`` exists and is not a zombie (an exited child nobody reaped yet)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def _kill_all(pids: Sequence[int]) -> None:
@@ -73,12 +106,31 @@ class NodeProcess:
         self._ip = ip
         self.process: subprocess.Popen[bytes] | None = None
         self._netns_created = False
+        self._attached: int | None = None
+
+    @classmethod
+    def attach(
+        cls,
+        root: Path,
+        spec: NetnsSpec | None,
+        pid: int | None,
+        log_path: Path | None = None,
+        ip: IpRunner = run_ip,
+    ) -> NodeProcess:
+        """A node started by another process: ``pid`` (if known) is its machined; the namespace is
+        treated as ours, so :meth:`cleanup` removes it."""
+        node = cls(root, spec, log_path=log_path, ip=ip)
+        node._attached = pid
+        node._netns_created = spec is not None
+        return node
 
     @property
     def pid(self) -> int:
-        if self.process is None:
-            raise LaunchError(f"node {self.root}: not started")
-        return self.process.pid
+        if self.process is not None:
+            return self.process.pid
+        if self._attached is not None:
+            return self._attached
+        raise LaunchError(f"node {self.root}: not started")
 
     def command(self) -> list[str]:
         argv = [self.python, "-m", "pytalos.machined", "--root", str(self.root)]
@@ -105,19 +157,49 @@ class NodeProcess:
             )
 
     def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        if self.process is not None:
+            return self.process.poll() is None
+        return self._attached is not None and self._attached_is_ours()
+
+    def _attached_is_ours(self) -> bool:
+        """The attached PID is alive and still this node's machined (PIDs get reused)."""
+        assert self._attached is not None
+        if not pid_alive(self._attached):
+            return False
+        try:
+            cmdline = Path(f"/proc/{self._attached}/cmdline").read_bytes()
+        except OSError:
+            return False
+        return _names(cmdline, str(self.root).encode())
 
     def send_signal(self, sig: signal.Signals) -> None:
-        if self.running():
-            assert self.process is not None
+        if self.process is not None and self.running():
             self.process.send_signal(sig)
+        elif self._attached is not None and self.running():
+            os.kill(self._attached, sig)
+
+    def _stop_attached(self, timeout: float) -> None:
+        if not self.running():
+            return
+        assert self._attached is not None
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._attached, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while pid_alive(self._attached) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if pid_alive(self._attached):
+            _kill_all([self._attached])
 
     def stop(self, timeout: float = DEFAULT_STOP_TIMEOUT) -> int | None:
-        """SIGTERM machined and wait for its Shutdown; SIGKILL after ``timeout``; returns its exit code.
+        """SIGTERM machined and wait for its Shutdown; SIGKILL after ``timeout``; returns its exit code
+        (``None`` for an attached node: its exit code belongs to its parent).
 
         Keeps the namespace (a later :meth:`start` reuses it); :meth:`cleanup` removes everything.
         """
         if self.process is None:
+            if self._attached is not None:
+                self._stop_attached(timeout)
+                self._kill_leftovers()
             return None
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -152,7 +234,7 @@ class NodeProcess:
             self._netns_created = False
             if netns.exists(self.spec.name):
                 raise LaunchError(f"node {self.root}: network namespace {self.spec.name} still exists")
-        mounted = [line for line in Path("/proc/mounts").read_text().splitlines() if str(self.root) in line]
+        mounted = mounts_under(self.root)
         if mounted:
             raise LaunchError(f"node {self.root}: mounts left behind: {mounted}")
 

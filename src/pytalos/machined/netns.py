@@ -1,5 +1,6 @@
-"""Network namespaces for nodes: create one with ``lo`` up and a veth pair to the host, find every
-process inside it, and delete it again.
+"""Network namespaces for nodes: create one with ``lo`` up and a veth pair to the host (a point-to-point
+link with a host address, or the host end enslaved to a bridge), find every process inside it, and
+delete it again.
 
 Commands go through ``ip`` (iproute2) behind the :class:`IpRunner` protocol, so the plan of commands
 is unit-tested with a recording fake. Host-side interface names are derived from the namespace name
@@ -37,12 +38,22 @@ def run_ip(*args: str, check: bool = True) -> None:
 @dataclass(frozen=True)
 class NetnsSpec:
     """A namespace; with ``node_ip``/``host_ip`` (CIDR, e.g. ``10.213.4.2/30``) a veth pair joins it to
-    the host: ``node_if`` inside, :attr:`host_if` outside, default route via the host address."""
+    the host: ``node_if`` inside, :attr:`host_if` outside, default route via the host address.
+
+    Bridge variant (:meth:`on_bridge`): no host address; :attr:`host_if` joins ``bridge`` (which the
+    caller created, with the gateway address on it) and the default route goes via ``gateway``."""
 
     name: str
     node_ip: str | None = None
     host_ip: str | None = None
     node_if: str = "eth0"
+    bridge: str | None = None
+    gateway: str | None = None
+
+    @classmethod
+    def on_bridge(cls, name: str, node_ip: str, bridge: str, gateway: str) -> NetnsSpec:
+        """A namespace whose veth's host end is a port of ``bridge``; ``node_ip`` is a CIDR."""
+        return cls(name, node_ip=node_ip, bridge=bridge, gateway=gateway)
 
     @property
     def path(self) -> Path:
@@ -56,18 +67,35 @@ class NetnsSpec:
     def node_address(self) -> str | None:
         return str(ipaddress.ip_interface(self.node_ip).ip) if self.node_ip else None
 
+    @property
+    def default_gateway(self) -> str | None:
+        """The namespace's default route: ``gateway``, else the host end's address."""
+        if self.gateway is not None:
+            return self.gateway
+        return str(ipaddress.ip_interface(self.host_ip).ip) if self.host_ip else None
+
+
+def _check(spec: NetnsSpec) -> None:
+    if spec.bridge is not None:
+        if spec.node_ip is None or spec.gateway is None or spec.host_ip is not None:
+            raise ValueError(f"netns {spec.name}: a bridge port needs node_ip and gateway and no host_ip")
+    elif (spec.node_ip is None) != (spec.host_ip is None):
+        raise ValueError(f"netns {spec.name}: node_ip and host_ip go together")
+
 
 def create(spec: NetnsSpec, ip: IpRunner = run_ip) -> None:
     """Create the namespace (and veth pair); on failure everything created so far is removed."""
-    if (spec.node_ip is None) != (spec.host_ip is None):
-        raise ValueError(f"netns {spec.name}: node_ip and host_ip go together")
+    _check(spec)
     ip("netns", "add", spec.name)
     try:
         ip("-n", spec.name, "link", "set", "lo", "up")
-        if spec.node_ip is not None and spec.host_ip is not None:
-            gateway = str(ipaddress.ip_interface(spec.host_ip).ip)
+        gateway = spec.default_gateway
+        if spec.node_ip is not None and gateway is not None:
             ip("link", "add", spec.host_if, "type", "veth", "peer", "name", spec.node_if, "netns", spec.name)
-            ip("addr", "add", spec.host_ip, "dev", spec.host_if)
+            if spec.bridge is not None:
+                ip("link", "set", spec.host_if, "master", spec.bridge)
+            elif spec.host_ip is not None:
+                ip("addr", "add", spec.host_ip, "dev", spec.host_if)
             ip("link", "set", spec.host_if, "up")
             ip("-n", spec.name, "addr", "add", spec.node_ip, "dev", spec.node_if)
             ip("-n", spec.name, "link", "set", spec.node_if, "up")
@@ -79,13 +107,18 @@ def create(spec: NetnsSpec, ip: IpRunner = run_ip) -> None:
 
 def delete(spec: NetnsSpec, ip: IpRunner = run_ip) -> None:
     """Remove the veth pair (if any) and the namespace; missing pieces are not an error."""
-    if spec.host_ip is not None:
+    if spec.node_ip is not None:
         ip("link", "del", spec.host_if, check=False)
     ip("netns", "del", spec.name, check=False)
 
 
 def exists(name: str) -> bool:
     return (NETNS_DIR / name).exists()
+
+
+def link_exists(name: str) -> bool:
+    """Whether the interface ``name`` (a bridge, a veth's host end) exists in this namespace."""
+    return subprocess.run(["ip", "link", "show", "dev", name], capture_output=True).returncode == 0
 
 
 def pids_in(name: str) -> list[int]:

@@ -140,6 +140,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         ca, crt, key = talosconfig.contexts["compat"].credentials_pem()
         reader = new_admin_certificate(_node.os_ca(config), roles=["os:reader"])
         asyncio.run(_node.apply_insecure(node, config.bytes()))
+        asyncio.run(_node.bootstrap(node, _node.os_ca(config)))
         created = Cluster(node, path, ca, crt, key, config.bytes(), (reader.crt, reader.key))
         etcd_running(created)
         yield created

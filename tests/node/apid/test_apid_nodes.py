@@ -1,27 +1,24 @@
 """apid between real nodes: three machined processes in network namespaces on one bridge.
 
-Three control planes (configs from one secrets bundle; control planes, because only they have apid
-certificates from the OS CA until trustd exists) and a worker on the same bridge. One request to the
+Three control planes (configs from one secrets bundle) and a worker on the same bridge (the bridge
+helper is :mod:`tests.node._bridge`). One request to the
 first control plane with ``nodes`` metadata gets three Version answers, each with its node's
 hostname; talosctl through that endpoint reaches each node; with one node stopped, two answers and
-one error entry; the worker (no client certificate) used as endpoint cannot forward. Everything is
-removed afterwards.
+one error entry; the worker (no client certificate) used as endpoint cannot forward, and the server
+certificate it presents -- signed by trustd on the first control plane -- verifies against the OS CA.
+Everything is removed afterwards.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import os
-import shutil
-import ssl
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from google.protobuf import empty_pb2
 from grpclib.client import Channel
 from grpclib.const import Status
@@ -30,71 +27,25 @@ from grpclib.exceptions import GRPCError
 from pytalos.api.client import mtls_channel
 from pytalos.api.gen.machine import machine_grpc, machine_pb2
 from pytalos.api.tls import client_context
-from pytalos.machined import netns
-from pytalos.machined.launcher import NodeProcess, processes_naming
-from pytalos.machined.netns import NetnsSpec, run_ip
 from pytalos.machinery.client.config import Config
 from pytalos.machinery.config.container import Container
-from pytalos.machinery.config.generate import Input, generate
 from pytalos.machinery.crypto.x509 import CertificateAndKey
 from pytalos.machinery.secrets.ca import new_admin_certificate
-from tests.node.machined import _daemons, _node
-from tests.node.machined._node import Node
+from tests.node._bridge import Bridge, cluster_configs, new_bridge
+from tests.node.machined import _node
 
 pytestmark = pytest.mark.node
 TALOSCTL = [sys.executable, "-c", "from pytalos.cli.main import main; main()"]
 
 
-@dataclasses.dataclass
-class Bridge:
-    name: str
-    prefix: str  # "10.214.N."
-    nodes: list[Node] = dataclasses.field(default_factory=list)
-
-    def add_node(self, index: int) -> Node:
-        root = Path(tempfile.mkdtemp(prefix=f"ptnapid{index}-", dir="/tmp")) / "node"
-        spec = NetnsSpec(f"pytalos-{root.parent.name}")
-        proc = NodeProcess(root, spec, extra_args=["--rollback-timeout", "120"])
-        node = Node(proc, f"{self.prefix}{10 + index}")
-        self.nodes.append(node)
-        proc.create_netns()
-        host_if = "pa" + spec.host_if[2:]
-        run_ip("link", "add", host_if, "type", "veth", "peer", "name", "eth0", "netns", spec.name)
-        run_ip("link", "set", host_if, "master", self.name)
-        run_ip("link", "set", host_if, "up")
-        run_ip("-n", spec.name, "addr", "add", f"{node.address}/24", "dev", "eth0")
-        run_ip("-n", spec.name, "link", "set", "eth0", "up")
-        run_ip("-n", spec.name, "route", "add", "default", "via", f"{self.prefix}1")
-        proc.start()
-        return node
-
-
 @pytest.fixture
 def bridge() -> Iterator[Bridge]:
-    _daemons.require_root_and("ip", "nsenter", "containerd", "etcd", "ctr")
-    tag = os.urandom(3).hex()
-    created = Bridge(f"ptbr{tag}", f"10.214.{int(tag[:2], 16)}.")
-    run_ip("link", "add", created.name, "type", "bridge")
-    try:
-        run_ip("addr", "add", f"{created.prefix}1/24", "dev", created.name)
-        run_ip("link", "set", created.name, "up")
+    with new_bridge(214, "apid") as created:
         yield created
-    finally:
-        for node in created.nodes:
-            spec = node.proc.spec
-            _node.remove_node(node)
-            assert spec is not None and not netns.exists(spec.name), "network namespace left behind"
-            assert not processes_naming(node.root), "processes left behind"
-        run_ip("link", "del", created.name, check=False)
-        assert subprocess.run(["ip", "link", "show", created.name], capture_output=True).returncode != 0
-        for node in created.nodes:
-            shutil.rmtree(node.root.parent, ignore_errors=True)
 
 
 def configs(endpoint: str) -> tuple[Container, Container]:
-    bundle = Input(cluster_name="apid", endpoint=f"https://{endpoint}:6443").bundle
-    inp = Input(cluster_name="apid", endpoint=f"https://{endpoint}:6443", secrets_bundle=bundle)
-    return generate(inp, "controlplane"), generate(inp, "worker")
+    return cluster_configs("apid", endpoint)
 
 
 async def version_fan_out(
@@ -108,11 +59,9 @@ async def version_fan_out(
 
 
 async def forward_from_worker(worker: str, ca: CertificateAndKey, node: str) -> tuple[Status, str]:
-    """The worker's apid presents a self-signed certificate (no trustd yet): not verified here, but
-    our admin certificate is, by the worker."""
-    ctx = client_context(ca.crt, new_admin_certificate(ca))
-    ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
-    channel = Channel(worker, 50000, ssl=ctx)
+    """Ask the worker's apid to forward to ``node``. The worker's server certificate is verified
+    against the OS CA (chain and IP SAN): trustd on the control plane signed it."""
+    channel = Channel(worker, 50000, ssl=client_context(ca.crt, new_admin_certificate(ca)))
     try:
         await machine_grpc.MachineServiceStub(channel).Version(
             empty_pb2.Empty(), metadata={"node": node}, timeout=20
@@ -122,6 +71,18 @@ async def forward_from_worker(worker: str, ca: CertificateAndKey, node: str) -> 
     finally:
         channel.close()
     raise AssertionError("the worker forwarded the request")
+
+
+async def worker_certificate(worker: str, ca: CertificateAndKey) -> x509.Certificate:
+    """The certificate the worker's apid presents, after a handshake verifying it against the OS CA."""
+    _, writer = await asyncio.open_connection(
+        worker, 50000, ssl=client_context(ca.crt, new_admin_certificate(ca))
+    )
+    try:
+        der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
+    finally:
+        writer.close()
+    return x509.load_der_x509_certificate(der)
 
 
 def test_fan_out_through_one_endpoint(bridge: Bridge, tmp_path: Path) -> None:
@@ -164,6 +125,12 @@ def test_fan_out_through_one_endpoint(bridge: Bridge, tmp_path: Path) -> None:
     assert asyncio.run(_node.until("the worker's apid", worker_refuses, 120, worker)) == (
         Status.PERMISSION_DENIED,
         "no request forwarding",
+    )
+    # ... and what it presents is a server certificate issued by the OS CA (signed by trustd)
+    served = asyncio.run(worker_certificate(worker.address, ca))
+    served.verify_directly_issued_by(ca.certificate())
+    assert served.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value == x509.ExtendedKeyUsage(
+        [x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]
     )
 
     # one node down: two answers and one error entry

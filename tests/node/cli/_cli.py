@@ -54,7 +54,8 @@ def fresh_node(prefix: str) -> Iterator[Node]:
 
 
 def configured(node: Node, tmp_path: Path, context: str) -> tuple[tuple[str, ...], str]:
-    """Start ``node``, apply a control-plane config with ``apply-config --insecure``, wait for etcd.
+    """Start ``node``, apply a control-plane config with ``apply-config --insecure``, ``talosctl
+    bootstrap`` it, wait for etcd.
 
     Returns the admin ``--talosconfig`` arguments and the ``talosctl services`` output that showed etcd
     Running and healthy.
@@ -72,6 +73,11 @@ def configured(node: Node, tmp_path: Path, context: str) -> tuple[tuple[str, ...
     cfg.contexts[context].nodes = [node.address]
     cfg.save(str(talosconfig))
     tc = ("--talosconfig", str(talosconfig))
+
+    def bootstrap() -> str:  # retried while the freshly configured node is not up yet
+        return ok("bootstrap", *tc)
+
+    assert eventually("talosctl bootstrap", node, bootstrap, 60) == ""
 
     def etcd_running() -> str:
         out = ok("services", *tc)

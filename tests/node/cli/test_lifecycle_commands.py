@@ -5,8 +5,11 @@ apid with certificates from its OS CA: ``config new --roles os:reader`` gives a 
 reader is denied ``read``; ``patch machineconfig`` changes a field the node then reports; ``service
 etcd restart`` is refused with Talos's text (etcd is not API-restartable in Talos either);
 ``containers``/``stats`` ask the node's real containerd; ``logs audit`` reads apid's audit log;
-``reset --system-labels-to-wipe STATE --reboot`` brings the node back in maintenance. A second node
-is shut down with ``shutdown`` and leaves no process behind. talosctl runs as a separate process.
+``reset --system-labels-to-wipe STATE --reboot`` brings the node back in maintenance, and (``--wait``
+being the default) returns only once the maintenance API answers. ``reboot`` returns once the node
+is back: a new boot id, stage running and ready, same machined PID; ``--timeout`` names the node and
+its last state. ``shutdown`` returns once the node's API is gone, and leaves no process behind.
+talosctl runs as a separate process.
 """
 
 from __future__ import annotations
@@ -19,11 +22,46 @@ import pytest
 
 from pytalos.machined.launcher import processes_naming
 from pytalos.machinery.client.config import Config
-from tests.node.cli._cli import configured, eventually, fresh_node, ok, talosctl
+from pytalos.machinery.secrets.ca import new_admin_certificate
+from tests.node.cli._cli import eventually, fresh_node, ok, talosctl
 from tests.node.machined import _node
 from tests.node.machined._node import Node
 
 pytestmark = pytest.mark.node
+
+
+def configured(node: Node, tmp_path: Path, context: str) -> tuple[tuple[str, ...], str]:
+    """:func:`tests.node.cli._cli.configured`, plus ``talosctl bootstrap`` once the API answers: etcd
+    on a fresh control plane now waits for it (a node that bootstraps by itself is fine too)."""
+    node.proc.start()
+    asyncio.run(_node.until("maintenance API", lambda: _node.maintenance_version_error(node), 30, node))
+    config = _node.controlplane_config(node.address)
+    config_file = tmp_path / "controlplane.yaml"
+    config_file.write_bytes(config.bytes())
+    applied = talosctl("apply-config", "--insecure", "-n", node.address, "-f", str(config_file))
+    assert applied.returncode == 0, applied.stderr
+    ca = _node.os_ca(config)
+    talosconfig = tmp_path / "talosconfig"
+    cfg = Config.new(context, [node.address], ca.crt, new_admin_certificate(ca))
+    cfg.contexts[context].nodes = [node.address]
+    cfg.save(str(talosconfig))
+    tc = ("--talosconfig", str(talosconfig))
+
+    def bootstrapped() -> str:
+        result = talosctl("bootstrap", *tc)
+        done = result.returncode == 0 or "Unimplemented" in result.stderr or "already" in result.stderr
+        assert done, result.stderr
+        return result.stderr
+
+    eventually("talosctl bootstrap", node, bootstrapped, 60)
+
+    def etcd_running() -> str:
+        out = ok("services", *tc)
+        rows = {line.split()[1]: line.split() for line in out.splitlines()[1:]}
+        assert rows["etcd"][2:4] == ["Running", "OK"], out
+        return out
+
+    return tc, eventually("etcd Running via talosctl services", node, etcd_running, 90)
 
 
 @pytest.fixture
@@ -86,22 +124,67 @@ def test_lifecycle_verbs_on_a_real_node(node: Node, tmp_path: Path) -> None:
     audit = ok("logs", "audit", *tc)
     assert '"method":"/machine.MachineService/ServiceRestart"' in audit and '"code":"UNKNOWN"' in audit
 
-    # reset STATE and reboot: the node comes back without a config, in maintenance mode
-    assert ok("reset", "--system-labels-to-wipe", "STATE", "--reboot", *tc) == ""
-
-    async def back_in_maintenance() -> str:
-        error = await _node.maintenance_version_error(node)
-        assert error.startswith("UNIMPLEMENTED"), error
-        return error
-
-    asyncio.run(_node.until("maintenance after reset", back_in_maintenance, 90, node))
+    # reset STATE and reboot: the node comes back without a config, in maintenance mode; --wait (the
+    # default) returns once the maintenance API answers
+    reset = talosctl("reset", "--system-labels-to-wipe", "STATE", "--reboot", *tc, timeout=240)
+    assert reset.returncode == 0 and reset.stdout == "", reset.stderr
+    assert f'"{node.address}": post check passed' in reset.stderr.splitlines()
+    error = asyncio.run(_node.maintenance_version_error(node))
+    assert error == "UNIMPLEMENTED: API is not implemented in maintenance mode", error
     assert not (node.root / "system" / "state" / "config.yaml").exists()
     assert node.proc.running()
 
 
+def test_reboot_wait_returns_once_the_node_is_back(node: Node, tmp_path: Path) -> None:
+    tc, _ = configured(node, tmp_path, "lifecycle")
+    pid = node.proc.pid
+
+    def boot_id() -> str:
+        return ok("get", "bootids", "-o", "jsonpath={.spec.bootID}", *tc).strip()
+
+    def stage() -> str:
+        stage = ok("get", "machinestatus", "-o", "jsonpath={.spec.stage}", *tc).strip()
+        return f"{stage} {ok('get', 'machinestatus', '-o', 'jsonpath={.spec.status.ready}', *tc).strip()}"
+
+    first = boot_id()
+    assert len(first) == 36, first
+
+    # a timeout fails naming the node, what was awaited and the last state seen (never a bare timeout)
+    short = talosctl("reboot", "--timeout", "2s", *tc, timeout=60)
+    assert short.returncode == 1
+    assert short.stderr.splitlines()[-1].startswith(
+        f"error: {node.address}: timed out after 2s waiting for the node to come back; last state: "
+    ), short.stderr
+
+    def rebooted() -> str:
+        current = boot_id()
+        assert current != first, "same boot id"
+        assert stage() == "running true", stage()
+        return current
+
+    second = eventually("the node back after the first reboot", node, rebooted, 120)
+
+    # --wait (default): returns once the node is back, with a new boot id, running and ready
+    result = talosctl("reboot", *tc, timeout=240)
+    assert result.returncode == 0 and result.stdout == "", result.stderr
+    lines = result.stderr.splitlines()
+    me = f'"{node.address}"'
+    assert lines[:2] == [f"{me}: waiting for actor ID", lines[1]] and lines[1].startswith(f"{me}: actor ID: ")
+    assert f"{me}: sequence: reboot action: START" in lines
+    assert lines[-1] == f"{me}: post check passed"
+    assert boot_id() not in (first, second)
+    assert stage() == "running true"
+    assert node.proc.pid == pid and node.proc.running()  # machined re-executed in place
+
+
 def test_shutdown_stops_the_node(node: Node, tmp_path: Path) -> None:
     tc, _ = configured(node, tmp_path, "lifecycle")
-    assert ok("shutdown", *tc) == ""
+    # --wait (default): returns once the node stopped its services and its API no longer answers
+    result = talosctl("shutdown", *tc, timeout=120)
+    assert result.returncode == 0 and result.stdout == "", result.stderr
+    assert result.stderr.splitlines()[-1] == f'"{node.address}": post check passed'
+    gone = talosctl("version", *tc)
+    assert gone.returncode == 1 and "code = Unavailable" in gone.stderr, gone.stderr
 
     def exited() -> str:
         assert not node.proc.running(), "machined still running"

@@ -150,6 +150,32 @@ async def reboot(node: Node, ca: CertificateAndKey) -> str:
     return str(reply.messages[0].actor_id)
 
 
+async def bootstrap(node: Node, ca: CertificateAndKey, timeout: float = 60) -> machine_pb2.BootstrapResponse:
+    """``Bootstrap`` (what ``talosctl bootstrap`` sends) over mTLS; retried only while the API is not up
+    yet or answers "bootstrap is not available yet", any other refusal fails at once."""
+    from grpclib.const import Status
+    from grpclib.exceptions import GRPCError
+
+    admin = new_admin_certificate(ca)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            async with mtls_channel(node.address, ca.crt, admin) as channel:
+                return await machine_grpc.MachineServiceStub(channel).Bootstrap(
+                    machine_pb2.BootstrapRequest(), timeout=CALL_TIMEOUT
+                )
+        except GRPCError as err:
+            if err.status is not Status.FAILED_PRECONDITION and err.status is not Status.UNAVAILABLE:
+                raise AssertionError(f"Bootstrap refused: {err.status.name}: {err.message}") from None
+            last: Exception = err
+        except OSError as err:
+            last = err
+        if loop.time() > deadline:
+            raise AssertionError(f"Bootstrap not accepted within {timeout:g}s: {last!r}\n{node.log()}")
+        await asyncio.sleep(0.3)
+
+
 def etcd_pids(node: Node) -> list[int]:
     from pytalos.machined import netns
 

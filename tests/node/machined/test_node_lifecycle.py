@@ -73,6 +73,8 @@ def test_maintenance_apply_running_reboot_and_etcd_restart(node: Node) -> None:
     ca = _node.os_ca(config)
     reply = asyncio.run(_node.apply_insecure(node, config.bytes()))
     assert len(reply.messages) == 1
+    # a control plane's etcd waits to join until `talosctl bootstrap` makes it the first member
+    asyncio.run(_node.bootstrap(node, ca))
 
     # Running, etcd healthy (linearizable read over mTLS from the host through the veth pair)
     asyncio.run(_node.until("node Running with etcd", lambda: _running_with_etcd(node, ca), 60, node))

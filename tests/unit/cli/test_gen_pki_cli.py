@@ -172,6 +172,7 @@ def test_gen_secrets_errors(cwd: Path) -> None:
     bad = run("secrets", "--talos-version", "banana")
     assert bad.exit_code == 1
     assert bad.stderr == 'error: invalid talos-version: error parsing version "vbanana"\n'
-    pki_dir = run("secrets", "-p", "/etc/kubernetes/pki")
-    assert pki_dir.exit_code == 1 and "not implemented yet" in pki_dir.stderr
+    pki_dir = run("secrets", "-p", str(cwd / "no-pki"))
+    assert pki_dir.exit_code == 1
+    assert pki_dir.stderr == f"error: failed to create secrets bundle: '{cwd / 'no-pki'}' no such directory\n"
     assert not (cwd / "secrets.yaml").exists()

@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import sys
+import time
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from cryptography import x509 as cx509
@@ -25,9 +27,11 @@ from pytalos.cli.commands._get_watch import watch_nodes
 from pytalos.cli.cosi_client import RemoteResource
 from pytalos.cli.flags import GlobalArgs
 from pytalos.cli.nodeclient import ClientFactory
+from pytalos.machined.node.events import EventBus
 from pytalos.machined.node.layout import NodeLayout
 from pytalos.machined.resources import cluster
 from pytalos.machined.runtime import ControllerRuntime, Pointer, Resource, State
+from pytalos.machined.sequencer.events import TaskAction, TaskEvent
 from pytalos.machined.server.apply import Applier
 from pytalos.machined.server.certs import node_server_cert
 from pytalos.machined.server.containers import TaskInfo, TaskMetrics
@@ -42,6 +46,8 @@ from tests.unit.machined.server.test_apply import FakeRuntime
 from tests.unit.machined.system._helpers import FakeService
 
 from ._served import ConfigController, MemberController, NodeResources, Servers, _populate, servers, talosctl
+
+R = TypeVar("R")
 
 __all__ = ["servers"]
 
@@ -74,6 +80,7 @@ class LifecycleNode:
     logs: ServiceLogs
     shutdowns: list[str] = field(default_factory=list)
     resets: list[tuple[bool, frozenset[str], str]] = field(default_factory=list)
+    events: EventBus = field(default_factory=EventBus)
 
     @property
     def layout(self) -> NodeLayout:
@@ -90,6 +97,7 @@ class LifecycleNode:
 
     def request_shutdown(self, actor_id: str = "") -> None:
         self.shutdowns.append(actor_id)
+        self.events.publish(TaskEvent("stopAllServices", TaskAction.START), actor_id)
 
     def request_reset(
         self, reboot_after: bool = True, labels: Collection[str] | None = None, actor_id: str = ""
@@ -172,7 +180,7 @@ def test_config_new_reader_is_denied_writes(served: Served, tmp_path: Path) -> N
     cfg.save(str(path))
     reader = ["--talosconfig", str(path)]
     assert talosctl(*reader, "version").exit_code == 0
-    denied = talosctl(*reader, "shutdown")
+    denied = talosctl(*reader, "shutdown", "--wait=false")
     assert denied.exit_code == 1
     assert denied.stderr == (
         f"error: error executing shutdown: {served.address}: rpc error: code = PermissionDenied "
@@ -200,29 +208,66 @@ def test_config_new_checks_roles_and_nodes(served: Served, tmp_path: Path) -> No
 # --- shutdown / reset ------------------------------------------------------------------------------
 
 
+def _recorded(items: list[R], count: int) -> R:
+    """The newest of ``items`` once there are ``count`` (the server acts after its reply is sent)."""
+    for _ in range(200):
+        if len(items) >= count:
+            return items[-1]
+        time.sleep(0.01)
+    raise AssertionError(f"the node recorded {len(items)} requests, expected {count}")
+
+
 def test_shutdown_and_reset_reach_machined(served: Served) -> None:
     before = len(served.node.shutdowns)
-    result = talosctl(*tc(served, "shutdown", "--force"))
+    result = talosctl(*tc(served, "shutdown", "--force", "--wait=false"))
     assert result.exit_code == 0 and result.stdout == "", result.stderr
-    assert len(served.node.shutdowns) == before + 1 and len(served.node.shutdowns[-1]) == 36
+    assert len(_recorded(served.node.shutdowns, before + 1)) == 36
 
-    result = talosctl(*tc(served, "reset", "--system-labels-to-wipe", "STATE", "--reboot"))
+    resets = served.node.resets
+    n = len(resets)
+    result = talosctl(*tc(served, "reset", "--system-labels-to-wipe", "STATE", "--reboot", "--wait=false"))
     assert result.exit_code == 0, result.stderr
-    assert served.node.resets[-1][:2] == (True, frozenset({"STATE"}))
-    assert talosctl(*tc(served, "reset", "--graceful=false")).exit_code == 0
-    assert served.node.resets[-1][:2] == (False, frozenset({"STATE", "EPHEMERAL"}))
-    assert talosctl(*tc(served, "reset", "--system-labels-to-wipe", "EPHEMERAL,META")).exit_code == 0
-    assert served.node.resets[-1][1] == frozenset({"EPHEMERAL", "META"})
+    assert _recorded(resets, n + 1)[:2] == (True, frozenset({"STATE"}))
+    assert talosctl(*tc(served, "reset", "--graceful=false", "--wait", "false")).exit_code == 0
+    assert _recorded(resets, n + 2)[:2] == (False, frozenset({"STATE", "EPHEMERAL"}))
+    assert (
+        talosctl(*tc(served, "reset", "--system-labels-to-wipe", "EPHEMERAL,META", "--wait=0")).exit_code == 0
+    )
+    assert _recorded(resets, n + 3)[1] == frozenset({"EPHEMERAL", "META"})
 
     count = len(served.node.resets)
-    bad = talosctl(*tc(served, "reset", "--system-labels-to-wipe", "BOOT"))
+    bad = talosctl(*tc(served, "reset", "--system-labels-to-wipe", "BOOT", "--wait=false"))
     assert bad.exit_code == 1 and len(served.node.resets) == count
     assert bad.stderr.startswith(
         f"error: error executing reset: {served.address}: rpc error: code = InvalidArgument "
         'desc = failed to get volume status with label "BOOT"'
     )
-    disks = talosctl(*tc(served, "reset", "--user-disks-to-wipe", "/dev/sdb"))
+    disks = talosctl(*tc(served, "reset", "--user-disks-to-wipe", "/dev/sdb", "--wait=false"))
     assert disks.exit_code == 1 and "cannot be wiped" in disks.stderr
+
+
+def test_shutdown_wait_follows_events_and_times_out_naming_the_node(served: Served) -> None:
+    """--wait (the default): progress from the node's events; a node that still answers after
+    --timeout fails with the node, what was awaited and the last state seen."""
+    result = talosctl(*tc(served, "shutdown", "--timeout", "3s"))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    node = f'"{served.address}"'
+    assert lines[0] == f"{node}: waiting for actor ID"
+    actor = served.node.shutdowns[-1]
+    assert lines[1] == f"{node}: actor ID: {actor}"
+    assert f"{node}: events check condition met" in lines
+    assert f"{node}: post check: the node still answers" in lines
+    assert lines[-1] == (
+        f"error: {served.address}: timed out after 3s waiting for the node to shut down; "
+        "last state: post check: the node still answers"
+    )
+    # a refused action ends the node's tracking at once, with the RPC error
+    denied = talosctl(*tc(served, "reset", "--user-disks-to-wipe", "/dev/sdb"))
+    assert denied.exit_code == 1 and "cannot be wiped" in denied.stderr.splitlines()[-1]
+    assert denied.stderr.splitlines()[-1].startswith(
+        f"error: {served.address}: rpc error: code = InvalidArgument"
+    )
 
 
 # --- services --------------------------------------------------------------------------------------

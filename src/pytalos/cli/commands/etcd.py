@@ -8,6 +8,11 @@ streams into ``<path>.part``, checks the size the way etcd's snapshot manager do
 plus its sha256), renames it into place and prints ``etcd snapshot saved to "<path>" (N bytes)``;
 the "snapshot info" line (hash, revision, keys, size) follows when ``etcdctl`` is installed to read
 it. ``defrag`` and ``leave`` need exactly one node.
+
+Beyond Talos, ``snapshot --verify`` then restores the file into a scratch etcd (a real etcd on
+loopback, removed afterwards) and compares its revision and key count with the counts the node
+reported at the start of the stream (:mod:`pytalos.machined.etcd.verify` says exactly what is compared);
+a mismatch or a file that does not restore is an error naming both numbers / etcd's reason.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import click
@@ -34,6 +40,7 @@ from pytalos.cli.nodeclient import (
     raise_errors,
     run,
 )
+from pytalos.machined.etcd.verify import SnapshotCounts, VerifyError, parse_header, verify_snapshot
 
 from ._streaming import humanize_bytes, stream_nodes, unary_nodes
 
@@ -247,8 +254,9 @@ def remove_member(member: str, **flags: Any) -> None:
     raise_errors(errors)
 
 
-def snapshot_info(path: str, etcdctl: str | None = None) -> str | None:
-    """Talos's ``snapshot info`` line, read by ``etcdctl snapshot status`` (``None`` without etcdctl)."""
+def snapshot_status(path: str, etcdctl: str | None = None) -> dict[str, Any] | None:
+    """``etcdctl snapshot status -w json`` of ``path`` (hash, revision, totalKey, totalSize); ``None``
+    without etcdctl."""
     binary = etcdctl or shutil.which("etcdctl")
     if binary is None:
         return None
@@ -262,7 +270,15 @@ def snapshot_info(path: str, etcdctl: str | None = None) -> str | None:
     )
     if proc.returncode != 0:
         raise CLIError(f"reading snapshot status with {binary}: {proc.stderr.strip() or proc.stdout.strip()}")
-    st = json.loads(proc.stdout)
+    status: dict[str, Any] = json.loads(proc.stdout)
+    return status
+
+
+def snapshot_info(path: str, etcdctl: str | None = None) -> str | None:
+    """Talos's ``snapshot info`` line, read by ``etcdctl snapshot status`` (``None`` without etcdctl)."""
+    st = snapshot_status(path, etcdctl)
+    if st is None:
+        return None
     return (
         f"snapshot info: hash {int(st['hash']):08x}, revision {st['revision']}, "
         f"total keys {st['totalKey']}, total size {st['totalSize']}"
@@ -275,10 +291,40 @@ def check_snapshot(data_size: int) -> None:
         raise CLIError(f"sha256 checksum not found (size {data_size})")
 
 
+def _header(data: Any) -> SnapshotCounts | None:
+    """The counts of a pytalos header message (see :mod:`pytalos.machined.server.etcdapi`)."""
+    if data.bytes or not data.HasField("metadata"):
+        return None
+    return parse_header(data.metadata.status.message)
+
+
+def verify(path: str, reported: SnapshotCounts | None) -> str:
+    """``--verify`` (:mod:`pytalos.machined.etcd.verify`): the line printed on success."""
+    if reported is None:
+        raise CLIError(
+            "cannot verify the snapshot: the node sent no revision and key count with it (not a pytalos node)"
+        )
+    try:
+        restored = verify_snapshot(Path(path), reported)
+    except VerifyError as err:
+        raise CLIError(f'snapshot "{path}" failed verification: {err}') from None
+    return (
+        f"snapshot verified: restored into a scratch etcd with revision {restored.revision} and "
+        f"{restored.keys} keys, as reported by the node"
+    )
+
+
 @cli.command("snapshot")
 @click.argument("path")
+@click.option(
+    "--verify",
+    "verify_after",
+    is_flag=True,
+    help="restore the written snapshot into a scratch etcd and compare its revision and key count "
+    "with what the node reported (pytalos)",
+)
 @global_options
-def snapshot(path: str, **flags: Any) -> None:
+def snapshot(path: str, verify_after: bool, **flags: Any) -> None:
     """Stream snapshot of the etcd node to the path."""
     factory = _factory(flags)
     factory.require_single_node("etcd snapshot")
@@ -288,12 +334,14 @@ def snapshot(path: str, **flags: Any) -> None:
     except OSError as err:
         raise CLIError(f"error creating temporary file: {err}") from err
     size = 0
+    reported: SnapshotCounts | None = None
     try:
         with dest:
             os.fchmod(dest.fileno(), 0o600)
 
             def write(node: str, data: Any) -> None:
-                nonlocal size
+                nonlocal size, reported
+                reported = _header(data) or reported
                 dest.write(data.bytes)
                 size += len(data.bytes)
 
@@ -313,3 +361,5 @@ def snapshot(path: str, **flags: Any) -> None:
     info = snapshot_info(path)
     if info is not None:
         click.echo(info)
+    if verify_after:
+        click.echo(verify(path, reported))

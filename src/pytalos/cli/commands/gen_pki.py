@@ -10,7 +10,7 @@ command and also honoured when given to a parent group (Talos has it as a persis
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -270,10 +270,13 @@ def secrets(
                 from_kubernetes_pki, kubernetes_bootstrap_token, contract
             )
         elif from_controlplane_config:
-            bundle = SecretsBundle.from_controlplane_config(from_controlplane_config)
+            data = _read(from_controlplane_config, "failed to load controlplane config")
+            bundle = SecretsBundle.from_controlplane_config(
+                data, from_controlplane_config, now=datetime.now(UTC)
+            )
         else:
             bundle = SecretsBundle.generate(contract)
-    except (NotImplementedError, ValueError) as exc:
+    except ValueError as exc:
         raise CLIError(f"failed to create secrets bundle: {exc}") from exc
     data = bundle.to_yaml().encode()
     if output_file == "-":

@@ -24,7 +24,18 @@ from .cluster.member import MemberController
 from .config.machine_config import MachineConfigController
 from .config.machine_type import MachineTypeController
 from .etcd.spec import EtcdSpecController
+from .k8s.control_plane_admission_control import ControlPlaneAdmissionControlController
+from .k8s.control_plane_apiserver import ControlPlaneAPIServerController
+from .k8s.control_plane_audit_policy import ControlPlaneAuditPolicyController
+from .k8s.control_plane_controller_manager import ControlPlaneControllerManagerController
+from .k8s.control_plane_scheduler import ControlPlaneSchedulerController
+from .k8s.control_plane_static_pod import ControlPlaneStaticPodController
+from .k8s.kubelet_config import KubeletConfigController
+from .k8s.kubelet_spec import KubeletSpecController
 from .k8s.nodename import NodenameController
+from .k8s.render_config_static_pod import RenderConfigsStaticPodController
+from .k8s.render_secrets_static_pod import RenderSecretsStaticPodController
+from .k8s.static_pod_server import StaticPodServerController
 from .network.address_status import AddressStatusController
 from .network.hostname_status import HostnameStatusController
 from .network.link_status import LinkStatusController
@@ -34,6 +45,10 @@ from .runtime.services import ServiceController
 from .runtime.version import VersionController
 from .secrets.api import APIController
 from .secrets.api_cert_sans import APICertSANsController
+from .secrets.kubernetes import KubernetesController
+from .secrets.kubernetes_cert_sans import KubernetesCertSANsController
+from .secrets.kubernetes_dynamic_certs import KubernetesDynamicCertsController
+from .secrets.root_kubernetes import RootKubernetesController
 from .secrets.root_os import RootOSController
 from .time.status import TimeStatusController
 
@@ -55,6 +70,21 @@ def all_controllers(platform: NodePlatform) -> list[Controller]:
         RootOSController(),
         APICertSANsController(),
         APIController(),
+        RootKubernetesController(),
+        KubernetesCertSANsController(),
+        KubernetesDynamicCertsController(),
+        KubernetesController(),
+        ControlPlaneAPIServerController(),
+        ControlPlaneControllerManagerController(),
+        ControlPlaneSchedulerController(),
+        ControlPlaneAdmissionControlController(),
+        ControlPlaneAuditPolicyController(),
+        RenderSecretsStaticPodController(platform.root),
+        RenderConfigsStaticPodController(platform.root),
+        ControlPlaneStaticPodController(),
+        StaticPodServerController(),
+        KubeletConfigController(),
+        KubeletSpecController(platform.root, platform.mode),
         EtcdSpecController(),
         MachineStatusController(),
         ServiceController(platform.events),

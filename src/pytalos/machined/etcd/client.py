@@ -1,10 +1,10 @@
 """An async mTLS client for a running etcd member, over ``etcd3aio`` (grpc.aio).
 
 machined talks to etcd for its health check (Talos's ``ValidateQuorum``: a linearizable read),
-for ``etcd members|status|snapshot`` and, later, membership changes. This wrapper gives those calls
-the shape machined needs: plain dataclasses instead of protobuf messages, a snapshot written
-atomically to a file, and every failure raised as :class:`EtcdClientError` naming the endpoint and
-the operation (a bare ``TimeoutError`` from deep inside gRPC tells an operator nothing).
+for ``etcd members|status|snapshot`` and membership changes (join as a learner, promotion). This
+wrapper gives those calls the shape machined needs: plain dataclasses instead of protobuf messages, a
+snapshot written atomically to a file, and every failure raised as :class:`EtcdClientError` naming the
+endpoint and the operation (a bare ``TimeoutError`` from deep inside gRPC tells an operator nothing).
 
 TLS names: gRPC checks the server certificate against one name for the whole channel. With a
 single endpoint that is the endpoint's host (Talos's server certificates carry the node IPs and
@@ -205,16 +205,7 @@ class EtcdClient:
     async def member_list(self, *, timeout: float | None = None) -> list[Member]:
         t = timeout or self.timeout
         resp = await self._call("member list", self._svc("cluster").member_list(timeout=t), t)
-        return [
-            Member(
-                id=int(m.ID),
-                name=str(m.name),
-                peer_urls=tuple(m.peerURLs),
-                client_urls=tuple(m.clientURLs),
-                is_learner=bool(m.isLearner),
-            )
-            for m in resp.members
-        ]
+        return [_member(m) for m in resp.members]
 
     async def status(self, *, timeout: float | None = None) -> MemberStatus:
         t = timeout or self.timeout
@@ -309,12 +300,44 @@ class EtcdClient:
             f"move leader to {target_id:016x}", self._svc("maintenance").move_leader(target_id, timeout=t), t
         )
 
+    async def member_add_as_learner(
+        self, peer_urls: Sequence[str], *, timeout: float | None = None
+    ) -> Member:
+        """clientv3 ``MemberAddAsLearner``: the new (unnamed, not started) learner member."""
+        t = timeout or self.timeout
+        call = self._svc("cluster").member_add(list(peer_urls), is_learner=True, timeout=t)
+        resp = await self._call(f"add learner {','.join(peer_urls)}", call, t)
+        return _member(resp.member)
+
+    async def member_promote(self, member_id: int, *, timeout: float | None = None) -> None:
+        """Promote learner ``member_id`` to a voting member (refused until it caught up with the leader)."""
+        t = timeout or self.timeout
+        call = self._svc("cluster").member_promote(member_id, timeout=t)
+        await self._call(f"promote member {member_id:016x}", call, t)
+
+    async def key_count(self, *, timeout: float | None = None) -> tuple[int, int]:
+        """``(revision, number of keys)``: one linearizable count-only range over the whole keyspace."""
+        t = timeout or self.timeout
+        call = self._svc("kv").get(b"\0", range_end=b"\0", count_only=True, timeout=t)
+        resp = await self._call("count keys", call, t)
+        return int(resp.header.revision), int(resp.count)
+
     async def member_remove(self, member_id: int, *, timeout: float | None = None) -> None:
         """Remove ``member_id`` from the cluster (``code`` ``NOT_FOUND`` when there is no such member)."""
         t = timeout or self.timeout
         await self._call(
             f"remove member {member_id:016x}", self._svc("cluster").member_remove(member_id, timeout=t), t
         )
+
+
+def _member(m: Any) -> Member:
+    return Member(
+        id=int(m.ID),
+        name=str(m.name),
+        peer_urls=tuple(m.peerURLs),
+        client_urls=tuple(m.clientURLs),
+        is_learner=bool(m.isLearner),
+    )
 
 
 def _alarm(member: Any) -> Alarm:

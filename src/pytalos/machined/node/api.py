@@ -1,16 +1,25 @@
-"""machined's API wired to the node: maintenance (until a config arrives), then machined + apid.
+"""machined's API wired to the node: maintenance (until a config arrives), then machined, apid, trustd.
 
 The maintenance server is started by the Initialize sequence's ``loadConfig`` task and closed once
-an accepted config is persisted on STATE. In normal mode the ``machined`` service starts
-:class:`NodeApiServers` on every start: machined's Machine API on its unix socket
-(``system/run/machined/machine.sock``, roles from apid's ``talos-role``) and apid on port 50000
-(:mod:`pytalos.apid`), in this process but talking to machined only through the socket.
+an accepted config is persisted on STATE. In normal mode :class:`NodeApi` builds the servers of three
+supervised services (:mod:`pytalos.machined.services`), fresh for each start:
 
-apid's certificates are the ``ApiCertificates/api`` resource (server + ``os:impersonator`` client,
-minted by the secrets controller on control planes). A node without it (a worker: no trustd yet)
-serves a certificate issued from the config's OS CA when the config holds the key, else a self-signed
-one (:mod:`pytalos.machined.server.certs`), and has no client certificate, so it cannot forward. The
-names and addresses the certificates carry are the controllers' (:mod:`.identity`).
+* ``machined``: machined's Machine API on its unix socket (``system/run/machined/machine.sock``,
+  roles from apid's ``talos-role``);
+* ``apid``: :mod:`pytalos.apid` on port 50000, talking to machined only through the socket;
+* ``trustd`` (control planes): :mod:`pytalos.trustd` on port 50001, signing workers' CSRs.
+
+All three stay in this process (one Python process per node keeps memory low) but are separate
+service entries, as Talos lists them.
+
+apid's certificates are the ``ApiCertificates/api`` resource: on control planes a server + an
+``os:impersonator`` client certificate minted by the secrets controller from the OS CA; on workers a
+server certificate signed by trustd on a control plane and no client certificate (so a worker cannot
+forward). apid and trustd wait for it (:class:`ApiCertificatesCondition`, the service shows
+``Waiting for api certificates``): a worker as long as it takes, logging every
+:data:`WAITING_LOG_INTERVAL` seconds; a control plane for :data:`API_CERTIFICATES_TIMEOUT` seconds,
+then it serves a certificate issued from the config's OS CA, without forwarding. The names and
+addresses the certificates carry are the controllers' (:mod:`.identity`).
 """
 
 from __future__ import annotations
@@ -20,17 +29,20 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytalos.api.client import TRUSTD_PORT
 from pytalos.api.server import ApiServer
 from pytalos.apid.server import Apid, ApidConfig
 from pytalos.machined.etcd.pki import NodeIdentity
 from pytalos.machined.resources import secrets
-from pytalos.machined.runtime import Pointer, WatchTimeoutError
+from pytalos.machined.runtime import NotFoundError, Pointer, WatchTimeoutError
 from pytalos.machined.server.apply import Applier, MaintenanceApplier
 from pytalos.machined.server.certs import node_server_cert, self_signed_server_cert
 from pytalos.machined.server.listener import machine_socket_server, maintenance_server
 from pytalos.machined.server.machine import MachineApi
 from pytalos.machined.server.maintenance import MaintenanceService
+from pytalos.machined.server.unix import UnixApiServer
 from pytalos.machinery.crypto.x509 import CertificateAndKey
+from pytalos.trustd.server import TrustdSecrets, trustd_server
 
 from ..state.config_store import LoadedConfig
 from .events import MachineStage
@@ -43,6 +55,8 @@ log = logging.getLogger("pytalos.machined.api")
 
 #: how long a control plane waits for the secrets controller's ``ApiCertificates`` before falling back
 API_CERTIFICATES_TIMEOUT = 30.0
+#: how often a worker's apid logs that it still waits for its certificate from trustd
+WAITING_LOG_INTERVAL = 30.0
 
 
 async def wait_in_maintenance(node: Machined) -> LoadedConfig:
@@ -91,24 +105,73 @@ def audit_log_path(node: Machined) -> Path:
     return node.layout.logs / "audit.log"
 
 
-async def _api_certificates(
-    node: Machined, config: LoadedConfig, names: NodeIdentity
-) -> tuple[CertificateAndKey, CertificateAndKey | None]:
-    """apid's (server, client) certificates; see the module docstring."""
-    crt, key, _ = _os_ca(config)
-    if key and machine_type(config.container) in ("controlplane", "init"):
-        ptr = Pointer(secrets.NAMESPACE, secrets.API_CERTIFICATES_TYPE, secrets.API_ID)
+_API_CERTIFICATES = Pointer(secrets.NAMESPACE, secrets.API_CERTIFICATES_TYPE, secrets.API_ID)
+
+
+async def wait_api_certificates(
+    node: Machined, worker: bool, timeout: float = API_CERTIFICATES_TIMEOUT
+) -> secrets.APICertsSpec | None:
+    """``ApiCertificates/api`` once it has a server certificate; ``None`` when a control plane gave up
+    after ``timeout`` seconds. A worker waits as long as it takes (see the module docstring)."""
+    state = node.resources.state
+    waited = 0.0
+    while True:
+        step = WAITING_LOG_INTERVAL if worker else timeout
+        if worker and waited == 0.0 and await _current(node) is None:
+            log.info(
+                "apid: waiting for ApiCertificates/api: a worker's certificate is signed by trustd on a "
+                "control plane (the secrets.APIController log says which endpoint failed and why)"
+            )
         try:
-            found = await node.resources.state.watch_for(
-                ptr, lambda r: r is not None, timeout=API_CERTIFICATES_TIMEOUT
+            found = await state.watch_for(
+                _API_CERTIFICATES, lambda r: r is not None and r.spec.server is not None, timeout=step
             )
         except WatchTimeoutError as err:
-            log.warning("apid: no ApiCertificates (%s); serving without forwarding", err)
-        else:
-            assert found is not None
-            spec: secrets.APICertsSpec = found.spec
-            if spec.server is not None:
-                return spec.server, spec.client
+            if not worker:
+                log.warning(
+                    "apid: no ApiCertificates within %gs (%s); serving without forwarding", timeout, err
+                )
+                return None
+            waited += step
+            log.info("apid: still waiting for ApiCertificates/api from trustd after %gs", waited)
+            continue
+        assert found is not None
+        spec: secrets.APICertsSpec = found.spec
+        return spec
+
+
+async def _current(node: Machined) -> secrets.APICertsSpec | None:
+    try:
+        found = await node.resources.state.get(_API_CERTIFICATES)
+    except NotFoundError:
+        return None
+    spec: secrets.APICertsSpec = found.spec
+    return spec if spec.server is not None else None
+
+
+class ApiCertificatesCondition:
+    """apid's and trustd's service condition (Talos ``secrets.NewAPIReadyCondition``)."""
+
+    def __init__(self, node: Machined, worker: bool) -> None:
+        self.node, self.worker = node, worker
+
+    async def wait(self) -> None:
+        await wait_api_certificates(self.node, self.worker)
+
+    def __str__(self) -> str:
+        return "api certificates (signed by trustd)" if self.worker else "api certificates"
+
+
+async def _api_certificates(
+    node: Machined, config: LoadedConfig, names: NodeIdentity, worker: bool
+) -> tuple[CertificateAndKey, CertificateAndKey | None]:
+    """apid's (server, client) certificates; see the module docstring. The service condition has
+    already waited: a control plane without the resource now falls back at once."""
+    spec = await (wait_api_certificates(node, worker) if worker else _current(node))
+    if spec is not None:
+        assert spec.server is not None
+        return spec.server, spec.client
+    crt, key, _ = _os_ca(config)
     if key:
         server = await asyncio.to_thread(
             node_server_cert,
@@ -118,66 +181,70 @@ async def _api_certificates(
             domainname=names.domainname,
         )
         return server, None
-    log.warning("machine.ca has no key (worker): apid serves a self-signed certificate until trustd exists")
+    log.warning("machine.ca has no key on a control plane: apid serves a self-signed certificate")
     return self_signed_server_cert(names.hostname, names.addresses, domainname=names.domainname), None
 
 
-class NodeApiServers(ApiServer):
-    """machined's socket server and apid, started and closed together (the ``machined`` service's
-    server); ``port`` is apid's."""
+class NodeApi:
+    """The normal-mode servers of the node named ``names`` with the active config, one factory per
+    service (:class:`~.service_plan.NodeApiServers`); each call builds a fresh, unstarted server."""
 
-    def __init__(self, node: Machined, api: MachineApi, names: NodeIdentity, config: LoadedConfig) -> None:
-        self.node, self.names, self.config = node, names, config
-        self.socket = machine_socket_server(api, machine_socket_path(node))
-        self.apid: Apid | None = None
-
-    @property
-    def port(self) -> int:
-        if self.apid is None:
-            raise RuntimeError("NodeApiServers.port: apid is not started")
-        return self.apid.port
+    def __init__(self, node: Machined, applier: Applier, names: NodeIdentity) -> None:
+        config = node.configs.active
+        assert config is not None
+        crt, _, _ = _os_ca(config)
+        if not crt:
+            raise ValueError("machine.ca: the config has no OS CA certificate; the Machine API needs one")
+        self.node, self.applier, self.names, self.config = node, applier, names, config
+        self.worker = machine_type(config.container) == "worker"
 
     def _local_names(self) -> list[str]:
         return [*self.names.dns_names(), *(str(a) for a in self.names.addresses)]
 
-    async def start(self) -> None:
-        await self.socket.start()
-        try:
-            server, client = await _api_certificates(self.node, self.config, self.names)
-            crt, _, accepted = _os_ca(self.config)
-            apid = Apid(
-                ApidConfig(
-                    server=server,
-                    cas=[crt, *accepted],
-                    local_socket=self.socket.path,
-                    client=client,
-                    local_names=self._local_names,
-                    proxy_from=self.names.hostname,
-                    audit_log=audit_log_path(self.node),
-                    host=self.node.options.api_host,
-                    port=self.node.options.api_port,
-                    remote_port=self.node.options.api_port,
-                )
+    def certificates(self) -> ApiCertificatesCondition:
+        return ApiCertificatesCondition(self.node, self.worker)
+
+    async def machined(self) -> UnixApiServer:
+        return machine_socket_server(MachineApi(self.node, self.applier), machine_socket_path(self.node))
+
+    async def apid(self) -> Apid:
+        server, client = await _api_certificates(self.node, self.config, self.names, self.worker)
+        crt, _, accepted = _os_ca(self.config)
+        options = self.node.options
+        return Apid(
+            ApidConfig(
+                server=server,
+                cas=[crt, *accepted],
+                local_socket=machine_socket_path(self.node),
+                client=client,
+                local_names=self._local_names,
+                proxy_from=self.names.hostname,
+                audit_log=audit_log_path(self.node),
+                host=options.api_host,
+                port=options.api_port,
+                remote_port=options.api_port,
             )
-            await apid.start()
-        except BaseException:
-            await self.socket.close()
-            raise
-        self.apid = apid
-        log.info("apid listening on port %d (%s)", apid.port, "forwarding" if client else "no forwarding")
+        )
 
-    async def close(self) -> None:
-        if self.apid is not None:
-            await self.apid.close()
-            self.apid = None
-        await self.socket.close()
+    async def trustd(self) -> ApiServer:
+        server, _ = await _api_certificates(self.node, self.config, self.names, self.worker)
+        return trustd_server(self._trustd_secrets, server, self.node.options.api_host, TRUSTD_PORT)
+
+    async def _trustd_secrets(self) -> TrustdSecrets:
+        """The OS CA and token as the ``OSRootSecrets`` resource has them now (the config's before)."""
+        try:
+            root: secrets.OSRootSpec = (
+                await self.node.resources.state.get(
+                    Pointer(secrets.NAMESPACE, secrets.OS_ROOT_TYPE, secrets.OS_ROOT_ID)
+                )
+            ).spec
+        except NotFoundError:
+            crt, key, _ = _os_ca(self.config)
+            token = str(self.config.container.v1alpha1().machine_config.machine_token or "")
+            return TrustdSecrets(CertificateAndKey(crt, key) if key else None, token)
+        return TrustdSecrets(root.issuing_ca, root.token)
 
 
-def machine_api_server(node: Machined, applier: Applier, names: NodeIdentity) -> ApiServer:
+def machine_api_server(node: Machined, applier: Applier, names: NodeIdentity) -> NodeApi:
     """The normal-mode servers for the node named ``names`` (from :meth:`.identity.NodeNames.identity`)."""
-    config = node.configs.active
-    assert config is not None
-    crt, _, _ = _os_ca(config)
-    if not crt:
-        raise ValueError("machine.ca: the config has no OS CA certificate; the Machine API needs one")
-    return NodeApiServers(node, MachineApi(node, applier), names, config)
+    return NodeApi(node, applier, names)

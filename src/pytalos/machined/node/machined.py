@@ -284,8 +284,12 @@ class Machined:
             make_api_server=lambda: api.machine_api_server(self, Applier(self.configs), identity),
             etcd_client_port=self.options.etcd_client_port,
             etcd_peer_port=self.options.etcd_peer_port,
+            control_plane_peers=self._control_plane_peers,
         )
         ids = self.system.load_and_start(*self.options.plan(config.container, inputs))
+        if "etcd" in ids:  # not waited for: it may wait for `talosctl bootstrap` (unmet "etcd" meanwhile)
+            ids.remove("etcd")
+            self._spawn(self._follow_etcd(), "etcd-readiness")
         self.status.set_unmet("services", f"waiting for {', '.join(ids)}")
         try:
             await self.system.wait(*ids, timeout=self.options.boot_timeout)
@@ -293,6 +297,32 @@ class Machined:
             self.status.set_unmet("services", str(err))
             raise
         self.status.clear("services")
+
+    async def _control_plane_peers(self) -> list[Any]:
+        """Addresses of the control planes in ``Members`` (namespace ``cluster``), for etcd's join."""
+        from pytalos.machined.resources import cluster
+
+        members = await self.resources.state.list(cluster.NAMESPACE, cluster.MEMBER_TYPE)
+        planes = [m.spec for m in members if m.spec.machine_type in ("controlplane", "init")]
+        return [ip for spec in planes for ip in spec.addresses]
+
+    async def _follow_etcd(self) -> None:
+        """Unmet ``etcd`` while etcd is not up; the first time the node is ready, its config is proven."""
+        from pytalos.machined.system.service_runner import StateEvent
+
+        proven = False
+        while True:
+            changed = self.system.notifier.current
+            runner = self.system.runner_for("etcd")
+            if runner is not None and runner.in_state(StateEvent.UP):
+                self.status.clear("etcd")
+                if self.status.ready and not proven:
+                    proven = True
+                    self.configs.node_running()
+            elif runner is not None:
+                last = runner.events.get(1)
+                self.status.set_unmet("etcd", f"etcd is {runner.state} ({last[-1].message if last else ''})")
+            await changed.wait()
 
     async def stop_all_services(self) -> None:
         if self.maintenance_server is not None:

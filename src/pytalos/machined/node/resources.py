@@ -4,7 +4,9 @@ knows (the node's own inputs, as the controllers package documents them):
 
 * ``ConfigSources.config.pytalos.dev``: ``v1alpha1`` (the active config) and ``persistent`` (the one on
   STATE; differs after a ``staged`` or during a ``try`` apply);
-* ``MachineStages.runtime.pytalos.dev/machine``: the stage machined is in.
+* ``MachineStages.runtime.pytalos.dev/machine``: the stage machined is in;
+* ``BootIDs.runtime.talos.dev/boot-id``: a random id drawn once per machined process, i.e. per boot
+  (a node reboot re-executes machined; the host kernel's boot id never changes here).
 
 The platform handed to the controllers (:class:`LocalPlatform`) is this process's network namespace
 (read by :class:`~pytalos.machined.controllers.network.rtnetlink.RtNetlink`), a machine id kept in
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,6 +83,8 @@ class NodeResources:
         self._root = root
         self._meta = meta_dir
         self._events = events
+        #: this boot's id (``BootIDs.runtime.talos.dev/boot-id``), new with every machined process
+        self.boot_id = str(uuid.uuid4())
 
     async def start(self) -> None:
         try:
@@ -95,6 +100,7 @@ class NodeResources:
             log.error("controller runtime not started: %s: %s", type(err).__name__, err)
             return
         self.runtime = runtime
+        await self.set_boot_id()
 
     async def stop(self) -> None:
         runtime, self.runtime = self.runtime, None
@@ -133,3 +139,9 @@ class NodeResources:
         await self._put(
             Resource.new(runtime.NAMESPACE, runtime.MACHINE_STAGE_TYPE, runtime.MACHINE_STAGE_ID, spec)
         )
+
+    async def set_boot_id(self) -> None:
+        from pytalos.machined.resources import runtime
+
+        spec = runtime.BootIDSpec(self.boot_id)
+        await self._put(Resource.new(runtime.NAMESPACE, runtime.BOOT_ID_TYPE, runtime.BOOT_ID_ID, spec))

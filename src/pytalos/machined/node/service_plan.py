@@ -1,6 +1,8 @@
 """Which services a config asks for, built as supervisor definitions (Talos ``StartAllServices``).
 
-* ``machined``: always (the normal-mode Machine API);
+* ``machined``: always (the normal-mode Machine API on machined's unix socket);
+* ``apid``: always, after ``machined`` (:mod:`pytalos.machined.services.apid`);
+* ``trustd``: on control planes (``controlplane``/``init``), signing workers' certificates;
 * ``etcd``: on control planes (``controlplane``/``init``) whose config has the etcd CA with its key;
 * ``kubelet``: always (ends Skipped while no kubelet image is present, see
   :mod:`pytalos.machined.services.kubelet`).
@@ -10,14 +12,20 @@ containerd is started earlier, by the Initialize sequence, and is not part of th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from pytalos.api.server import ApiServer
+from pytalos.apid.server import Apid
 from pytalos.machined.etcd.layout import CLIENT_PORT, PEER_PORT
-from pytalos.machined.etcd.pki import NodeIdentity
+from pytalos.machined.etcd.pki import IP, NodeIdentity
+from pytalos.machined.server.unix import UnixApiServer
+from pytalos.machined.services.apid import ApidService
 from pytalos.machined.services.kubelet import KubeletService
 from pytalos.machined.services.machined import MachinedService
+from pytalos.machined.services.trustd import TrustdService
+from pytalos.machined.system.conditions import Condition
 from pytalos.machined.system.logs import ServiceLogs
 from pytalos.machined.system.service import Service
 from pytalos.machinery.config.container import Container
@@ -29,15 +37,31 @@ from .layout import NodeLayout
 DEFAULT_KUBELET_IMAGE = "ghcr.io/siderolabs/kubelet"
 
 
+class NodeApiServers(Protocol):
+    """The node's API servers (:class:`pytalos.machined.node.api.NodeApi`): a fresh, unstarted server
+    per call, and the certificates condition apid and trustd wait for."""
+
+    async def machined(self) -> UnixApiServer: ...
+
+    async def apid(self) -> Apid: ...
+
+    async def trustd(self) -> ApiServer: ...
+
+    def certificates(self) -> Condition: ...
+
+
 @dataclass(frozen=True)
 class PlanInputs:
     layout: NodeLayout
     logs: ServiceLogs
     identity: NodeIdentity
-    make_api_server: Callable[[], ApiServer]
+    #: the node's API servers with the active config, called at each service start (not at plan time)
+    make_api_server: Callable[[], NodeApiServers]
     api_probe_host: str = "127.0.0.1"
     etcd_client_port: int = CLIENT_PORT
     etcd_peer_port: int = PEER_PORT
+    #: addresses of the other control planes known from ``Members`` (where a joining etcd looks)
+    control_plane_peers: Callable[[], Awaitable[list[IP]]] | None = None
 
 
 def machine_type(config: Container) -> str:
@@ -55,6 +79,17 @@ def etcd_ca(config: Container) -> CertificateAndKey | None:
     return CertificateAndKey(ca.crt.data, ca.key.data)
 
 
+def control_plane_endpoint(config: Container) -> str:
+    """``KubeClusterConfig.endpoint`` or ``cluster.controlPlane.endpoint`` as a URL (``""`` when absent)."""
+    doc = config.get("KubeClusterConfig")
+    text = str(getattr(getattr(doc, "endpoint", None), "text", "") or "") if doc is not None else ""
+    if text:
+        return text
+    cluster = getattr(config.v1alpha1(), "cluster_config", None)
+    endpoint = getattr(getattr(cluster, "control_plane", None), "endpoint", None)
+    return str(endpoint) if endpoint is not None else ""
+
+
 def kubelet_image(config: Container) -> str:
     doc = config.get("KubeletConfig")
     image = getattr(doc, "image", "") if doc is not None else ""
@@ -65,10 +100,21 @@ def kubelet_image(config: Container) -> str:
 
 
 def plan_services(config: Container, inputs: PlanInputs) -> list[Service]:
+    api = inputs.make_api_server
     services: list[Service] = [
-        MachinedService(inputs.make_api_server, inputs.api_probe_host, inputs.logs.get("machined"))
+        MachinedService(lambda: api().machined(), inputs.logs.get("machined")),
+        ApidService(lambda: api().apid(), inputs.logs.get("apid"), condition=lambda: api().certificates()),
     ]
     kind = machine_type(config)
+    if kind in ("controlplane", "init"):
+        services.append(
+            TrustdService(
+                lambda: api().trustd(),
+                inputs.logs.get("trustd"),
+                probe_host=inputs.api_probe_host,
+                condition=lambda: api().certificates(),
+            )
+        )
     ca = etcd_ca(config)
     if kind in ("controlplane", "init") and ca is not None:
         # imported here: the etcd client pulls in grpcio (~20 MB), which workers never need
@@ -82,6 +128,8 @@ def plan_services(config: Container, inputs: PlanInputs) -> list[Service]:
             identity=inputs.identity,
             client_port=inputs.etcd_client_port,
             peer_port=inputs.etcd_peer_port,
+            endpoint=control_plane_endpoint(config),
+            peers=inputs.control_plane_peers,
         )
         services.append(EtcdService(params, inputs.layout.etcd, inputs.logs.get("etcd")))
     services.append(KubeletService(kubelet_image(config), inputs.layout.containerd.address))

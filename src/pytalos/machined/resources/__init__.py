@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from pytalos.machined.runtime import ResourceDefinition, ResourceRegistry, define
 
-from . import cluster, config, etcd, k8s, network, runtime, secrets, time
+from . import (
+    cluster,
+    config,
+    etcd,
+    k8s,
+    k8s_controlplane,
+    k8s_pods,
+    k8s_secrets,
+    network,
+    runtime,
+    secrets,
+    time,
+)
 
 META_NAMESPACE = "meta"
 NAMESPACE_TYPE = "Namespaces.meta.cosi.dev"
@@ -20,6 +32,7 @@ RESOURCE_DEFINITION_TYPE = "ResourceDefinitions.meta.cosi.dev"
 NAMESPACES: tuple[tuple[str, str], ...] = (
     (cluster.NAMESPACE, "Cluster configuration and discovery resources."),
     (config.NAMESPACE, "Talos node configuration."),
+    (k8s_controlplane.NAMESPACE, "Kubernetes control plane resources."),
     (etcd.NAMESPACE, "etcd resources."),
     (k8s.NAMESPACE, "Kubernetes all node types resources."),
     (META_NAMESPACE, "Metadata namespace which contains resource and namespace definitions."),
@@ -41,9 +54,12 @@ def all_definitions() -> tuple[ResourceDefinition, ...]:
         *config.DEFINITIONS,
         *etcd.DEFINITIONS,
         *k8s.DEFINITIONS,
+        *k8s_controlplane.DEFINITIONS,
+        *k8s_pods.DEFINITIONS,
         *network.DEFINITIONS,
         *runtime.DEFINITIONS,
         *secrets.DEFINITIONS,
+        *k8s_secrets.DEFINITIONS,
         *time.DEFINITIONS,
     )
 

@@ -6,6 +6,11 @@ service (``running``/``healthy``/``unknown``); ``Versions.runtime.talos.dev/vers
 
 ``MachineStages.runtime.pytalos.dev/machine`` is pytalos's own input: the sequencer writes the
 stage it enters (Talos's MachineStatusController derives it from the sequencer's event stream).
+
+``BootIDs.runtime.talos.dev/boot-id`` is Talos's kernel boot id. A pytalos node shares the host's
+kernel, so ``/proc/sys/kernel/random/boot_id`` would never change across a node reboot (machined
+re-executing itself); machined instead writes a fresh random id each time its process starts, which
+is what ``talosctl reboot --wait`` compares to see that the node really went through a reboot.
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ MACHINE_STATUS_TYPE = "MachineStatuses.runtime.talos.dev"
 SERVICE_TYPE = "Services.v1alpha1.talos.dev"
 VERSION_TYPE = "Versions.runtime.talos.dev"
 MACHINE_STAGE_TYPE = "MachineStages.runtime.pytalos.dev"
+BOOT_ID_TYPE = "BootIDs.runtime.talos.dev"
 
 MACHINE_STATUS_ID = "machine"
 MACHINE_STAGE_ID = "machine"
 VERSION_ID = "version"
+BOOT_ID_ID = "boot-id"
 
 DEFINITIONS = (
     define(
@@ -45,6 +52,7 @@ DEFINITIONS = (
     ),
     define(VERSION_TYPE, NAMESPACE, print_columns=(("Version", "{.version}"),)),
     define(MACHINE_STAGE_TYPE, NAMESPACE),
+    define(BOOT_ID_TYPE, NAMESPACE, print_columns=(("Boot ID", "{.bootID}"),)),
 )
 
 
@@ -103,3 +111,10 @@ class VersionSpec(Spec):
     """``runtime.VersionSpec``."""
 
     version: str = field(default="", metadata=yaml("version"))
+
+
+@dataclasses.dataclass(frozen=True)
+class BootIDSpec(Spec):
+    """``runtime.BootIDSpec``: this boot's id (see the module docstring)."""
+
+    boot_id: str = field(default="", metadata=yaml("bootID"))

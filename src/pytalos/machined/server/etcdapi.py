@@ -7,6 +7,11 @@ A single local endpoint also stands in for Talos's "client from control-plane IP
 non-local member list, leave, forfeit and remove-member): the local member forwards membership
 changes to the leader, and for a lone control plane the two are the same.
 
+``EtcdSnapshot`` starts with one pytalos header message (no bytes; ``metadata.status`` code OK, message
+``pytalos etcd snapshot: revision=N keys=M``, read from the member with one linearizable count-only
+range right before the snapshot) that ``talosctl etcd snapshot --verify`` compares with the restored
+file; Talos's clients write only ``bytes`` and skip it.
+
 Errors follow Talos's ``checkControlplane``: on a worker every method answers ``Unimplemented``
 ("member list is only available on control plane nodes"); a control plane whose config has no etcd
 (so no ``etcd`` service) answers ``Unimplemented`` naming the service; a failing etcd call answers
@@ -34,6 +39,7 @@ from grpclib.exceptions import GRPCError
 from grpclib.server import Stream
 
 from pytalos.api.gen.common import common_pb2
+from pytalos.api.gen.google.rpc import status_pb2
 from pytalos.api.gen.machine import machine_pb2
 
 from .observe import check_roles, meta
@@ -59,6 +65,8 @@ class EtcdOps(Protocol):
     async def status(self) -> Any: ...
 
     def snapshot_chunks(self) -> AsyncIterator[bytes]: ...
+
+    async def key_count(self) -> tuple[int, int]: ...
 
     async def alarms(self) -> list[Any]: ...
 
@@ -217,6 +225,15 @@ class EtcdApi:
         await self._begin(stream, BACKUP, "etcd snapshot")
 
         async def relay(client: EtcdOps) -> int:
+            from pytalos.machined.etcd.verify import SnapshotCounts, format_header
+
+            revision, keys = await client.key_count()
+            header = format_header(SnapshotCounts(revision, keys))
+            await stream.send_message(
+                common_pb2.Data(
+                    metadata=common_pb2.Metadata(status=status_pb2.Status(code=0, message=header))
+                )
+            )
             size = 0
             async for chunk in client.snapshot_chunks():
                 await stream.send_message(common_pb2.Data(bytes=chunk))

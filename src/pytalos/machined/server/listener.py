@@ -2,8 +2,9 @@
 
 Maintenance: TLS 1.3 on port 50000 with a self-signed certificate, client certificates not requested,
 every caller ``os:reader`` (authz ``READ_ONLY``; the handlers decide). Normal: the handlers
-(``MachineService`` plus, when the node has resources, the read-only COSI ``State`` for ``talosctl
-get`` and ``InspectService``) are served on machined's unix socket behind apid
+(``MachineService``, ``TimeService``, ``ClusterService`` -- :mod:`.health` -- plus, when the node
+has resources, the read-only COSI ``State`` for ``talosctl get`` and ``InspectService``) are served
+on machined's unix socket behind apid
 (:func:`machine_socket_server`, authz ``METADATA_ONLY``), or -- for tests and tools -- directly over
 mTLS (:func:`machine_server`, authz ``ENABLED``: client certificates required and verified against
 the OS CA, roles from them). Both enforce Talos's rules table before a handler runs.
@@ -26,6 +27,7 @@ from pytalos.machined.runtime import ResourceRegistry
 from pytalos.machinery.crypto.x509 import CertificateAndKey
 
 from .cosi import ResourceReader, ResourceStateApi
+from .health import cluster_handler
 from .inspect import DependencySource, InspectApi
 from .machine import MachineApi
 from .maintenance import MaintenanceService
@@ -77,7 +79,11 @@ def resource_services(
 
 def machine_handlers(api: MachineApi, resources: NodeResourcesView | None = None) -> list[IServable]:
     """The normal-mode services; ``resources`` defaults to ``api.node.resources`` when the node has it."""
-    handlers = [partial_service(machine_grpc.MachineServiceBase, api), time_handler(api)]
+    handlers = [
+        partial_service(machine_grpc.MachineServiceBase, api),
+        time_handler(api),
+        cluster_handler(api),
+    ]
     if resources is None:
         resources = getattr(api.node, "resources", None)
     if resources is not None:

@@ -28,11 +28,17 @@ from pytalos.machined.system.service_runner import ServiceInfo
 
 from . import convert
 from .apply import Applier, ApplyError, Mode
+from .bootstrap import BootstrapApi
 from .clientconfig import ClientConfigApi
 from .containers import ContainersApi
+from .cpufreq import CPUFreqApi
+from .etcd_legacy import EtcdLegacyApi
 from .etcdapi import EtcdApi
 from .events import EventsApi
 from .files import FilesApi
+from .genconfig import GenerateConfigApi
+from .images import ImagesApi
+from .kubeconfig import KubeconfigApi
 from .lifecycle import LifecycleApi
 from .logs import LogsApi
 from .netstat import NetstatApi
@@ -70,10 +76,16 @@ class MachineApi(
     FilesApi,
     NetstatApi,
     EtcdApi,
+    BootstrapApi,
     LifecycleApi,
     ClientConfigApi,
+    GenerateConfigApi,
     ServiceControlApi,
     ContainersApi,
+    KubeconfigApi,
+    ImagesApi,
+    CPUFreqApi,
+    EtcdLegacyApi,
 ):
     """MachineService methods served in normal mode (see the module docstring)."""
 

@@ -1,57 +1,38 @@
 """machined's own API server as a supervised service (Talos's ``machined`` service).
 
 A coroutine inside machined serving the normal-mode Machine API (:mod:`pytalos.machined.server`) on
-port 50000, healthy once a TCP connection to the listening port succeeds. The server object is built
-by machined (certificates, handlers) and handed in as a factory so each start gets a fresh one.
+machined's unix socket (``system/run/machined/machine.sock``), where apid (its own service,
+:mod:`.apid`) forwards every request; healthy once a connection to the socket succeeds (Talos dials
+the socket). The server is built by the node and handed in as a factory, so each start gets a fresh
+one.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
-from pytalos.api.server import ApiServer
-from pytalos.machined.system.health import HealthCheck, HealthSettings
+from pytalos.machined.server.unix import UnixApiServer
+from pytalos.machined.system.health import HealthSettings
 from pytalos.machined.system.logs import LogWriter
-from pytalos.machined.system.runner import Runner
-from pytalos.machined.system.runner.coroutine import CoroutineRunner
-from pytalos.machined.system.service import Service
+
+from .inprocess import InProcessServerService, MakeServer
 
 HEALTH = HealthSettings(initial_delay=0.05, period=5.0, timeout=1.0)
 
 
-class MachinedService(Service):
+class MachinedService(InProcessServerService[UnixApiServer]):
     id = "machined"
 
-    def __init__(self, make_server: Callable[[], ApiServer], probe_host: str, log: LogWriter) -> None:
-        self.make_server = make_server
-        self.probe_host = probe_host
-        self.log = log
-        self.port: int | None = None
+    def __init__(self, make_server: MakeServer[UnixApiServer], log: LogWriter) -> None:
+        super().__init__(make_server, log)
 
-    def runner(self) -> Runner:
-        return CoroutineRunner(self.id, self._serve, self.log)
+    def describe(self, server: UnixApiServer) -> str:
+        return f"machine API listening on {server.path}"
 
-    async def _serve(self, log: LogWriter) -> None:
-        server = self.make_server()
-        await server.start()
-        self.port = server.port
-        log.write(f"machine API listening on port {server.port} (mTLS)\n".encode())
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await server.close()
-            self.port = None
-
-    def health_check(self) -> HealthCheck:
-        async def check() -> None:
-            if self.port is None:
-                raise ConnectionError("API server is not listening yet")
-            _, writer = await asyncio.open_connection(self.probe_host, self.port)
-            writer.close()
-            await writer.wait_closed()
-
-        return check
+    async def probe(self, server: UnixApiServer) -> None:
+        _, writer = await asyncio.open_unix_connection(str(server.path))
+        writer.close()
+        await writer.wait_closed()
 
     def health_settings(self) -> HealthSettings:
         return HEALTH

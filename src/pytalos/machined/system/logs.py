@@ -209,6 +209,10 @@ class ServiceLogs:
             self._logs[service_id] = log
         return log
 
+    def registered(self) -> list[str]:
+        """The ids of the logs created so far (Talos's ``RegisteredLogs``), sorted."""
+        return sorted(self._logs)
+
     def close(self) -> None:
         for log in self._logs.values():
             log.close()

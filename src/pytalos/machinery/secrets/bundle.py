@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
@@ -22,6 +22,11 @@ from pytalos.machinery.config.types.common.gofmt import multierror_text
 from pytalos.machinery.crypto.x509 import CertificateAndKey, PEMEncodedKey, X509Error
 from pytalos.machinery.secrets import ca
 from pytalos.machinery.yamlx import dumps
+
+if TYPE_CHECKING:
+    from pytalos.machinery.config.container import Container
+
+    from .sources import PKIFiles
 
 
 class _HasMajorMinor(Protocol):
@@ -113,6 +118,9 @@ class SecretsBundle:
     certs: Certs | None = None
     #: Where the bundle was read from; only used to name the file in errors.
     source: str | None = field(default=None, compare=False, repr=False)
+    #: The bundle's clock, fixed (Talos's ``NewFixedClock``): CAs it generates and client certificates
+    #: cut from it start then.  None = the system clock (Talos's ``NewClock``).  Not part of equality.
+    fixed_time: datetime | None = field(default=None, compare=False, repr=False)
 
     # --- creation ------------------------------------------------------------------------------
 
@@ -129,6 +137,7 @@ class SecretsBundle:
 
     def populate(self, version_contract: ContractLike = None, *, now: datetime | None = None) -> None:
         """Fill every missing secret (``Bundle.populate``); present ones are kept."""
+        now = now or self.fixed_time
         certs = self.certs = self.certs or Certs()
         certs.etcd = certs.etcd or ca.new_etcd_ca(now)
         certs.k8s = certs.k8s or ca.new_kubernetes_ca(now)
@@ -153,19 +162,27 @@ class SecretsBundle:
 
     @classmethod
     def from_kubernetes_pki(
-        cls, pki_dir: str, bootstrap_token: str = "", version_contract: ContractLike = None
+        cls,
+        pki_dir: str,
+        bootstrap_token: str = "",
+        version_contract: ContractLike = None,
+        *,
+        files: PKIFiles | None = None,
+        now: datetime | None = None,
     ) -> SecretsBundle:
-        raise NotImplementedError(
-            "creating a secrets bundle from a Kubernetes PKI directory (--from-kubernetes-pki) "
-            "is not implemented yet"
-        )
+        """``NewBundleFromKubernetesPKI``: adopt a kubeadm PKI directory (see :mod:`.sources`)."""
+        from .sources import bundle_from_kubernetes_pki
+
+        return bundle_from_kubernetes_pki(pki_dir, bootstrap_token, version_contract, files=files, now=now)
 
     @classmethod
-    def from_controlplane_config(cls, config: Any) -> SecretsBundle:
-        raise NotImplementedError(
-            "creating a secrets bundle from a controlplane machine config (--from-controlplane-config) "
-            "is not implemented yet"
-        )
+    def from_controlplane_config(
+        cls, config: Container | bytes, source: str = "", *, now: datetime | None = None
+    ) -> SecretsBundle:
+        """``NewBundleFromConfig``: the secrets of a control plane's machine config (see :mod:`.sources`)."""
+        from .sources import bundle_from_config
+
+        return bundle_from_config(config, source, now=now)
 
     def admin_certificate(
         self,
@@ -176,7 +193,7 @@ class SecretsBundle:
         """``GenerateTalosAPIClientCertificateWithTTL``: a talosconfig client cert from ``certs.os``."""
         if self.certs is None or self.certs.os is None:
             raise SecretsBundleError(["certs.os is required"], self.source)
-        return ca.new_admin_certificate(self.certs.os, roles, ttl, now)
+        return ca.new_admin_certificate(self.certs.os, roles, ttl, now or self.fixed_time)
 
     # --- validation ----------------------------------------------------------------------------
 

@@ -79,3 +79,42 @@ def test_node_command_line(tmp_path: Path) -> None:
         "50001",
     ]
     assert proc.stop() is None  # never started
+
+
+def test_bridge_port_namespace_plan() -> None:
+    spec = NetnsSpec.on_bridge("pytalos-c-worker-1", "10.5.0.3/24", bridge="ptbrabc", gateway="10.5.0.1")
+    ip = RecordingIp()
+    netns.create(spec, ip)
+    host = spec.host_if
+    assert ip.calls == [
+        "netns add pytalos-c-worker-1",
+        "-n pytalos-c-worker-1 link set lo up",
+        f"link add {host} type veth peer name eth0 netns pytalos-c-worker-1",
+        f"link set {host} master ptbrabc",
+        f"link set {host} up",
+        "-n pytalos-c-worker-1 addr add 10.5.0.3/24 dev eth0",
+        "-n pytalos-c-worker-1 link set eth0 up",
+        "-n pytalos-c-worker-1 route add default via 10.5.0.1",
+    ]
+    ip.calls.clear()
+    netns.delete(spec, ip)
+    assert ip.calls == [f"link del {host}", "netns del pytalos-c-worker-1"]
+    with pytest.raises(ValueError, match="bridge port needs"):
+        netns.create(NetnsSpec("x", node_ip="10.5.0.3/24", bridge="b"), ip)
+
+
+def test_a_path_is_named_only_as_a_whole() -> None:
+    from pytalos.machined.launcher import _names
+
+    assert _names(b"python\0--root\0/c/worker-1\0", b"/c/worker-1")
+    assert _names(b"etcd\0--data-dir=/c/worker-1/var/lib/etcd\0", b"/c/worker-1")
+    assert _names(b"/c/worker-1", b"/c/worker-1")
+    assert not _names(b"python\0--root\0/c/worker-10\0", b"/c/worker-1")
+
+
+def test_attached_node_without_a_live_pid_is_not_running(tmp_path: Path) -> None:
+    proc = NodeProcess.attach(tmp_path / "node", SPEC, pid=None, ip=RecordingIp())
+    assert not proc.running()
+    gone = NodeProcess.attach(tmp_path / "node", SPEC, pid=2**22 + 7, ip=RecordingIp())
+    assert not gone.running()
+    assert gone.pid == 2**22 + 7

@@ -131,8 +131,8 @@ def test_corrupt_state_config_enters_maintenance_then_apply_boots(tmp_path: Path
         request = machine_pb2.ApplyConfigurationRequest(data=_configs.raw("worker"), mode=1)
         await machine_grpc.MachineServiceStub(channel).ApplyConfiguration(request, timeout=10)
         channel.close()
-        await until(lambda: node.status.stage is MachineStage.RUNNING)
-        assert node.status.ready
+        await until(lambda: node.status.ready)  # Running, and etcd up (not waited for by the boot)
+        assert node.status.stage is MachineStage.RUNNING
         node.request_shutdown()
         return node, await task
 
@@ -179,7 +179,7 @@ def test_boot_failure_with_an_unproven_config_rolls_back_to_the_good_one(tmp_pat
     layout.config.write_bytes(_configs.raw("controlplane"))
 
     def plan(config: Container, inputs: PlanInputs) -> list[Service]:
-        return [FakeService("etcd", fail="etcd: bad flag")]
+        return [FakeService("svc", fail="svc: bad flag")]
 
     async def scenario() -> tuple[Machined, ExitAction]:
         node = await machined(options(layout.root, plan, boot_timeout=0.5))
@@ -192,7 +192,7 @@ def test_boot_failure_with_an_unproven_config_rolls_back_to_the_good_one(tmp_pat
     (event,) = node.events.payloads(ConfigLoadErrorEvent)
     assert isinstance(event, ConfigLoadErrorEvent)
     assert event.error.startswith("configuration rolled back to the last known-good config: boot failed:")
-    assert "etcd" in event.error
+    assert "svc: bad flag" in event.error
 
 
 def test_watchdog_rolls_back_when_running_is_not_reached_in_time(tmp_path: Path) -> None:
@@ -202,7 +202,7 @@ def test_watchdog_rolls_back_when_running_is_not_reached_in_time(tmp_path: Path)
     layout.config.write_bytes(_configs.raw("controlplane"))
 
     def plan(config: Container, inputs: PlanInputs) -> list[Service]:
-        return [FakeService("etcd", healthy=False)]
+        return [FakeService("svc", healthy=False)]
 
     async def scenario() -> tuple[Machined, ExitAction]:
         node = await machined(options(layout.root, plan, rollback_timeout=0.3))
@@ -214,6 +214,31 @@ def test_watchdog_rolls_back_when_running_is_not_reached_in_time(tmp_path: Path)
     assert isinstance(event, ConfigLoadErrorEvent)
     assert "did not reach Running within 0.3s" in event.error and "services" in event.error
     assert layout.config.read_bytes() == _configs.raw("worker")
+
+
+def test_boot_does_not_wait_for_etcd(tmp_path: Path) -> None:
+    """A control plane whose etcd waits for `talosctl bootstrap` is Running, not ready (unmet etcd)."""
+    layout = NodeLayout(tmp_path / "node")
+    layout.ensure()
+    layout.config.write_bytes(_configs.raw("controlplane"))
+
+    def plan(config: Container, inputs: PlanInputs) -> list[Service]:
+        return [FakeService("svc"), FakeService("etcd", healthy=False)]
+
+    async def scenario() -> tuple[ExitAction, str]:
+        node = await machined(options(layout.root, plan, boot_timeout=1))
+        task = asyncio.create_task(node.run())
+        await until(lambda: node.status.stage is MachineStage.RUNNING)
+        await until(lambda: [c.name for c in node.status.unmet] == ["etcd"])
+        reason = node.status.unmet[0].reason
+        assert not node.status.ready
+        node.request_shutdown()
+        return await task, reason
+
+    action, reason = run(scenario())
+    assert action is ExitAction.SHUTDOWN
+    assert reason.startswith("etcd is Running (") or reason.startswith("etcd is Starting"), reason
+    assert not layout.config_good.exists()  # never ready: the config is not proven
 
 
 def test_try_mode_reverts_to_the_persisted_config(tmp_path: Path) -> None:

@@ -56,6 +56,9 @@ class FakeEtcd:
     async def status(self) -> MemberStatus:
         return _status(self.leader)
 
+    async def key_count(self) -> tuple[int, int]:
+        return 42, 7
+
     async def snapshot_chunks(self) -> AsyncIterator[bytes]:
         for chunk in (b"a" * 70000, b"b" * 10):
             yield chunk
@@ -148,7 +151,11 @@ def _snapshot(stub: Any) -> Any:
     async def collect() -> bytes:
         async with stub.EtcdSnapshot.open(timeout=TIMEOUT) as stream:
             await stream.send_message(machine_pb2.EtcdSnapshotRequest(), end=True)
-            return b"".join([m.bytes async for m in stream])
+            messages = [m async for m in stream]
+        # pytalos's header first: no bytes, the counts read right before the snapshot
+        assert messages[0].bytes == b""
+        assert messages[0].metadata.status.message == "pytalos etcd snapshot: revision=42 keys=7"
+        return b"".join(m.bytes for m in messages)
 
     return collect()
 

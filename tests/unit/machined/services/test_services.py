@@ -17,10 +17,9 @@ from pytalos.machined.etcd.pki import NodeIdentity
 from pytalos.machined.node.layout import NodeLayout
 from pytalos.machined.node.service_plan import PlanInputs, etcd_ca, kubelet_image, machine_type, plan_services
 from pytalos.machined.services.containerd import ContainerdService
-from pytalos.machined.services.etcd import EtcdParams, EtcdService, cluster_state
+from pytalos.machined.services.etcd import EtcdParams, EtcdService, StartMode, cluster_state
 from pytalos.machined.services.kubelet import NO_IMAGE, KubeletService
 from pytalos.machined.system import ServiceLogs, SkipService
-from pytalos.machinery.config.types.v1alpha1.components import EtcdConfig
 from tests.unit.machined.node import _configs
 
 
@@ -32,15 +31,14 @@ def script(path: Path, body: str) -> str:
 
 def test_cluster_state_rules(tmp_path: Path) -> None:
     layout = EtcdLayout(tmp_path)
-    etcd = EtcdConfig()
-    assert cluster_state("controlplane", etcd, layout) is ClusterState.BOOTSTRAP  # lone control plane
-    assert cluster_state("init", etcd, layout) is ClusterState.BOOTSTRAP
-    etcd.etcd_extra_args = {"initial-cluster": "cp-1=https://10.0.0.1:2380"}
-    assert cluster_state("controlplane", etcd, layout) is ClusterState.JOIN
+    assert cluster_state("controlplane", layout) is ClusterState.JOIN  # waits for `talosctl bootstrap`
+    assert cluster_state("controlplane", layout, StartMode(bootstrap=True)) is ClusterState.BOOTSTRAP
+    assert cluster_state("init", layout) is ClusterState.BOOTSTRAP  # legacy automatic bootstrap
     layout.data_dir.mkdir(parents=True)
-    assert cluster_state("controlplane", etcd, layout) is ClusterState.JOIN  # empty data dir
+    assert cluster_state("controlplane", layout) is ClusterState.JOIN  # empty data dir
     (layout.data_dir / "member").mkdir()
-    assert cluster_state("controlplane", etcd, layout) is ClusterState.RESTART
+    assert cluster_state("controlplane", layout) is ClusterState.RESTART
+    assert cluster_state("controlplane", layout, StartMode(bootstrap=True)) is ClusterState.RESTART
 
 
 def test_etcd_pre_writes_pki_and_renders_a_bootstrap_command(tmp_path: Path) -> None:
@@ -56,7 +54,7 @@ def test_etcd_pre_writes_pki_and_renders_a_bootstrap_command(tmp_path: Path) -> 
         binary=fake_etcd,
     )
     layout = EtcdLayout(tmp_path / "node")
-    service = EtcdService(params, layout, ServiceLogs().get("etcd"))
+    service = EtcdService(params, layout, ServiceLogs().get("etcd")).with_mode(StartMode(bootstrap=True))
     asyncio.run(service.pre())
     assert service.state is ClusterState.BOOTSTRAP
     argv = service.argv
@@ -66,6 +64,26 @@ def test_etcd_pre_writes_pki_and_renders_a_bootstrap_command(tmp_path: Path) -> 
     assert not any(a.startswith("--tls-min-version") for a in argv)  # etcd 3.4 does not know it
     assert stat.S_IMODE(layout.data_dir.stat().st_mode) == 0o700
     assert layout.server_cert.exists() and layout.admin_key.exists()
+
+
+def test_etcd_pre_joins_with_the_users_initial_cluster_without_waiting(tmp_path: Path) -> None:
+    config = _configs.config()
+    ca = etcd_ca(config)
+    assert ca is not None
+    etcd = config.v1alpha1().cluster_config.etcd_config
+    etcd.etcd_extra_args = {"initial-cluster": "cp-0=https://10.5.0.1:2380,cp-1=https://10.5.0.2:2380"}
+    params = EtcdParams(
+        machine_type="controlplane",
+        etcd=etcd,
+        ca=ca,
+        identity=NodeIdentity("cp-1", [ipaddress.ip_address("10.5.0.2")]),
+        binary=script(tmp_path / "etcd", 'echo "etcd Version: 3.4.23"'),
+    )
+    service = EtcdService(params, EtcdLayout(tmp_path / "node"), ServiceLogs().get("etcd"))
+    asyncio.run(asyncio.wait_for(service.pre(), 10))
+    assert service.state is ClusterState.JOIN and service.learner_id == 0
+    assert "--initial-cluster=cp-0=https://10.5.0.1:2380,cp-1=https://10.5.0.2:2380" in service.argv
+    assert "--initial-cluster-state=existing" in service.argv
 
 
 def test_kubelet_is_skipped_without_its_image(tmp_path: Path) -> None:
@@ -124,6 +142,7 @@ def _inputs(tmp_path: Path) -> PlanInputs:
 def test_plan_for_a_worker_and_a_control_plane(tmp_path: Path) -> None:
     worker, cp = _configs.config("worker"), _configs.config("controlplane")
     assert machine_type(worker) == "worker" and etcd_ca(worker) is None
-    assert [s.id for s in plan_services(worker, _inputs(tmp_path))] == ["machined", "kubelet"]
-    assert [s.id for s in plan_services(cp, _inputs(tmp_path))] == ["machined", "etcd", "kubelet"]
+    assert [s.id for s in plan_services(worker, _inputs(tmp_path))] == ["machined", "apid", "kubelet"]
+    planned = [s.id for s in plan_services(cp, _inputs(tmp_path))]
+    assert planned == ["machined", "apid", "trustd", "etcd", "kubelet"]
     assert kubelet_image(cp).startswith("ghcr.io/siderolabs/kubelet:v")

@@ -277,10 +277,3 @@ def test_tokens_and_random_values() -> None:
     assert len(tokens) == 200 and all(TOKEN.match(t) for t in tokens)
     assert re.fullmatch(r"[0-9a-z]{3}\.[0-9a-z]{5}", ca.gen_token(3, 5))
     assert len(base64.b64decode(ca.random_b64(32))) == 32
-
-
-def test_kubernetes_pki_and_controlplane_sources_are_not_implemented_yet() -> None:
-    with pytest.raises(NotImplementedError, match="--from-kubernetes-pki"):
-        SecretsBundle.from_kubernetes_pki("/etc/kubernetes/pki")
-    with pytest.raises(NotImplementedError, match="--from-controlplane-config"):
-        SecretsBundle.from_controlplane_config(None)

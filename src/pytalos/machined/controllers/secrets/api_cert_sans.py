@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 
 from pytalos.machined.resources import network, secrets
-from pytalos.machined.runtime import Input, InputKind, Output, Reconciler, Runtime
+from pytalos.machined.runtime import Input, InputKind, Output, OutputKind, Reconciler, Runtime
 
 from .._common import get_spec, put, remove
 
@@ -42,7 +42,8 @@ class APICertSANsController(Reconciler):
         ]
 
     def outputs(self) -> Sequence[Output]:
-        return [Output(secrets.CERT_SAN_TYPE)]
+        # shared: secrets.KubernetesCertSANsController writes CertSANs/k8s
+        return [Output(secrets.CERT_SAN_TYPE, OutputKind.SHARED)]
 
     async def reconcile(self, rt: Runtime, log: logging.Logger) -> None:
         root = await get_spec(rt, secrets.NAMESPACE, secrets.OS_ROOT_TYPE, secrets.OS_ROOT_ID)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from typing import Any
 
@@ -16,6 +17,7 @@ from pytalos.machined.resources import secrets
 from pytalos.machined.runtime import Resource
 from pytalos.machined.runtime.testing import run
 from pytalos.machinery.config.loader import load
+from pytalos.trustd.client import SignedCertificate, TrustdError
 
 from .._helpers import failure_of, generated, harness, hostname, machine_config, machine_type, node_addresses
 
@@ -67,8 +69,15 @@ def test_root_os_secrets_control_plane_and_worker() -> None:
     run(body())
 
 
+class _NoTrustd:
+    """A signer for which no trustd answers (the worker's path is tested in test_api_worker.py)."""
+
+    async def sign(self, endpoint: str, csr_pem: bytes, token: str, trusted_cas: bytes) -> SignedCertificate:
+        raise TrustdError(f"{endpoint}:50001", "Connection refused")
+
+
 def _api_controllers() -> tuple[RootOSController, APICertSANsController, APIController]:
-    return RootOSController(), APICertSANsController(), APIController()
+    return RootOSController(), APICertSANsController(), APIController(_NoTrustd())
 
 
 def test_control_plane_mints_server_and_client_certificates() -> None:
@@ -149,7 +158,12 @@ def test_worker_waits_for_trustd() -> None:
             await h.create(node_addresses("accumulative", "10.5.0.3/24"))
             await h.assert_resource(secrets.CERT_SAN_TYPE, secrets.CERT_SAN_API_ID)
             await h.assert_no_resource(secrets.API_CERTIFICATES_TYPE, secrets.API_ID)
-            assert api.pending_reason == WAITING_FOR_TRUSTD == "waiting for trustd"
+            for _ in range(200):
+                if api.pending_reason and api.pending_reason.startswith(WAITING_FOR_TRUSTD):
+                    break
+                await asyncio.sleep(0.01)
+            assert api.pending_reason is not None and api.pending_reason.startswith(WAITING_FOR_TRUSTD)
+            assert "trustd at 10.5.0.2:50001: Connection refused" in api.pending_reason
 
     run(body())
 
