@@ -1,4 +1,4 @@
-# pytalos: `make cluster` runs the main job, `make test` runs every check CI runs.
+# pytalos: `make demo` runs the main job (a local cluster, shown healthy), `make test` runs every check CI runs.
 .PHONY: setup test lint typecheck unit node cluster demo bench proto
 
 VENV := .venv/bin

@@ -12,6 +12,11 @@ Fan-out: one request with ``nodes`` = 10 against ``nodes`` = 1 (target ≤ 3x). 
 puts all 10 nodes (each its own apid + socket server) in the bench's event loop, so their work is
 serialised on one core; the process row runs each node (apid + socket server) in its own process,
 as real machined nodes are, with the client in the bench process (:func:`serve_node`).
+
+Wall time on a shared 2-core machine moves with the load, so the process bench also reports CPU
+seconds per call summed over every process (bench client, endpoint apid, the nodes; read from
+``/proc/PID/schedstat``) and the endpoint apid's share: what a fan-out costs however it is scheduled.
+With 10 nodes on 2 cores the wall time cannot drop below half the summed CPU.
 """
 
 from __future__ import annotations
@@ -208,6 +213,27 @@ def _stop_processes(procs: list[subprocess.Popen[str]]) -> None:
             proc.wait(10)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """Seconds the main thread of ``pid`` has run on a CPU so far (``/proc/PID/schedstat``, nanoseconds;
+    clock ticks in ``/proc/PID/stat`` are too coarse for a few dozen calls of milliseconds). A node's
+    only other thread waits on stdin (:func:`serve_node`)."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
+async def _cpu_per_call(
+    stub: machine_grpc.MachineServiceStub, n: int, metadata: Any, procs: list[subprocess.Popen[str]]
+) -> tuple[list[float], float, float]:
+    """Latencies, and CPU seconds per call: of every process (bench included), of the endpoint."""
+
+    def total() -> float:
+        return time.process_time() + sum(_cpu_seconds(p.pid) for p in procs)
+
+    start_all, start_endpoint = total(), _cpu_seconds(procs[0].pid)
+    samples = await _latencies(stub, n, metadata)
+    calls = n + 1  # _latencies warms up with one more call
+    return samples, (total() - start_all) / calls, (_cpu_seconds(procs[0].pid) - start_endpoint) / calls
+
+
 async def _measure_processes(runs: int) -> list[Row]:
     ca = new_talos_ca()
     admin = new_admin_certificate(ca)
@@ -217,8 +243,10 @@ async def _measure_processes(runs: int) -> list[Row]:
     channel = Channel("127.0.0.1", int(targets[0].rsplit(":", 1)[1]), ssl=client_context(ca.crt, admin))
     try:
         endpoint = machine_grpc.MachineServiceStub(channel)
-        one = await _latencies(endpoint, n, [("nodes", targets[1])])
-        many = await _latencies(endpoint, n, [("nodes", t) for t in targets])
+        one, cpu_one, _ = await _cpu_per_call(endpoint, n, [("nodes", targets[1])], procs)
+        many, cpu_many, cpu_endpoint = await _cpu_per_call(
+            endpoint, n, [("nodes", t) for t in targets], procs
+        )
     finally:
         channel.close()
         await asyncio.to_thread(_stop_processes, procs)
@@ -231,7 +259,21 @@ async def _measure_processes(runs: int) -> list[Row]:
             "fan-out to 1 node process p50",
             med(one),
             "≤ 3x",
-        )
+        ),
+        Row(
+            f"fan-out to {FAN_OUT} node processes: CPU per call, all processes",
+            cpu_many,
+            "fan-out to 1 node process: CPU per call",
+            cpu_one,
+            "(where the time goes)",
+        ),
+        Row(
+            f"fan-out to {FAN_OUT} node processes: CPU per call, endpoint apid",
+            cpu_endpoint,
+            "all processes",
+            cpu_many,
+            "(where the time goes)",
+        ),
     ]
 
 

@@ -6,75 +6,22 @@ cluster whatever happened.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from pytalos.machined import netns
-from pytalos.machined.launcher import mounts_under, processes_naming
-from pytalos.provision.provisioner import NetnsProvisioner
-from pytalos.provision.state import ClusterState, read_state
-from tests.node.machined import _daemons
+from pytalos.provision.state import read_state
+from tests.cluster._cluster import Cluster, leftovers, new_cluster
 
 pytestmark = pytest.mark.cluster
-TALOSCTL = [sys.executable, "-c", "from pytalos.cli.main import main; main()"]
-
-
-@dataclass
-class Cluster:
-    name: str
-    state_root: Path
-    cidr: str
-    talosconfig: Path
-
-    def talosctl(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*TALOSCTL, "--talosconfig", str(self.talosconfig), *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-
-    def cluster(self, verb: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        return self.talosctl(
-            "cluster", verb, "--name", self.name, "--state", str(self.state_root), *args, timeout=timeout
-        )
-
-
-def leftovers(state: ClusterState) -> list[str]:
-    found = NetnsProvisioner().leftovers(state)
-    found += [f"processes naming {state.directory}"] if processes_naming(Path(state.directory)) else []
-    found += [f"mounts under {state.directory}"] if mounts_under(Path(state.directory)) else []
-    return found
 
 
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
-    _daemons.require_root_and("ip", "nsenter", "containerd", "etcd")
-    tag = os.urandom(3).hex()
-    root = Path(tempfile.mkdtemp(prefix="ptc", dir="/tmp"))
-    created = Cluster(
-        f"c{tag}", root / "s", f"10.{200 + int(tag[0], 16)}.{int(tag[1:3], 16)}.0/24", root / "talosconfig"
-    )
-    state: ClusterState | None = None
-    try:
+    with new_cluster() as created:
         yield created
-    finally:
-        try:
-            state = read_state(created.state_root, created.name)
-        except Exception:
-            state = None
-        if state is not None:  # the test did not destroy it: do it now, and fail loudly if that fails
-            survivors = NetnsProvisioner().destroy(state, force=True)
-            assert not survivors, survivors
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_create_show_use_destroy(cluster: Cluster) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import os
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,10 +33,10 @@ import click
 from cryptography import x509 as cx509
 from cryptography.hazmat.primitives import serialization
 from grpclib.client import Channel
-from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 from grpclib.protocol import H2Protocol
 
+from pytalos.api.errors import go_code_of, rpc_error
 from pytalos.api.tls import ALPN_H2, TLSConfigError, client_context
 from pytalos.machinery.client.config import Config, ConfigError, Context, open_config
 from pytalos.machinery.crypto.x509 import CertificateAndKey
@@ -55,30 +54,6 @@ NO_NODES = (
     "nodes to run the command against"
 )
 
-#: grpclib status names → Go's ``codes.Code`` names, as ``status.Error`` prints them.
-_GO_CODES = {
-    "OK": "OK",
-    "CANCELLED": "Canceled",
-    "UNKNOWN": "Unknown",
-    "INVALID_ARGUMENT": "InvalidArgument",
-    "DEADLINE_EXCEEDED": "DeadlineExceeded",
-    "NOT_FOUND": "NotFound",
-    "ALREADY_EXISTS": "AlreadyExists",
-    "PERMISSION_DENIED": "PermissionDenied",
-    "RESOURCE_EXHAUSTED": "ResourceExhausted",
-    "FAILED_PRECONDITION": "FailedPrecondition",
-    "ABORTED": "Aborted",
-    "OUT_OF_RANGE": "OutOfRange",
-    "UNIMPLEMENTED": "Unimplemented",
-    "INTERNAL": "Internal",
-    "UNAVAILABLE": "Unavailable",
-    "DATA_LOSS": "DataLoss",
-    "UNAUTHENTICATED": "Unauthenticated",
-}
-
-
-_STATUS_NAMES = {s.value: s.name for s in Status}
-
 
 class CLIError(click.ClickException):
     """A failed node command: ``error: <message>`` on stderr, exit code 1 (like the other verbs)."""
@@ -94,28 +69,9 @@ class CLIError(click.ClickException):
 
 def rpc_error_text(err: BaseException, target: str = "") -> str:
     """How grpc-go prints a failed call: ``rpc error: code = Unavailable desc = …``."""
-    if isinstance(err, GRPCError):
-        code = _GO_CODES.get(err.status.name, err.status.name)
-        return f"rpc error: code = {code} desc = {err.message or ''}"
-    if isinstance(err, TimeoutError | asyncio.TimeoutError):
-        return "rpc error: code = DeadlineExceeded desc = context deadline exceeded"
     if isinstance(err, FingerprintMismatch):
         return f'rpc error: code = Unavailable desc = connection error: desc = "transport: {err}"'
-    if isinstance(err, ssl.SSLError):
-        reason = err.reason or str(err)
-        return (
-            "rpc error: code = Unavailable desc = connection error: desc = "
-            f'"transport: authentication handshake failed: {reason.lower().replace("_", " ")}"'
-        )
-    if isinstance(err, OSError):
-        reason = (os.strerror(err.errno) if err.errno else str(err)).lower()
-        return (
-            "rpc error: code = Unavailable desc = connection error: desc = "
-            f'"transport: Error while dialing: dial tcp {target}: connect: {reason}"'
-        )
-    if isinstance(err, StreamTerminatedError):
-        return f"rpc error: code = Unavailable desc = {err}"
-    return f"rpc error: code = Unknown desc = {err}"
+    return rpc_error(err, target)[1]
 
 
 @dataclass(frozen=True)
@@ -352,7 +308,7 @@ async def fan_out_via_endpoint(factory: ClientFactory, call: ManyCall) -> list[N
     for message in messages:
         meta = message.metadata
         if meta.error:
-            code = _GO_CODES.get(_STATUS_NAMES.get(meta.status.code, ""), "Unknown")
+            code = go_code_of(meta.status.code)
             text = f"rpc error: code = {code} desc = {meta.error}"
             out.append(NodeResult(meta.hostname, error=NodeError(meta.hostname, text)))
         else:

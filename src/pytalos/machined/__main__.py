@@ -15,9 +15,6 @@ import os
 import sys
 from pathlib import Path
 
-from .node.identity import StaticAddresses
-from .node.machined import ExitAction, Machined, MachinedOptions
-
 log = logging.getLogger("pytalos.machined")
 
 
@@ -74,7 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         os.execvp("nsenter", ["nsenter", f"--net=/run/netns/{args.netns}", "--", *command])
     root = args.root.resolve()
     _setup_logging(root)
+    # machined's modules (~0.7 s of imports) are loaded only now: the process that re-execs itself
+    # into the namespace above never needs them, and a cluster starts several nodes at once
     import ipaddress
+
+    from .node.identity import StaticAddresses
+    from .node.machined import ExitAction, Machined, MachinedOptions
 
     options = MachinedOptions(
         root=root,

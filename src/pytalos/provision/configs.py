@@ -6,7 +6,7 @@ plane (client-side load balancing, as Talos does without a load balancer); the u
 (``--config-patch``, ``--config-patch-control-plane``, ``--config-patch-worker``, already loaded) are
 applied in Talos's order by :class:`~pytalos.machinery.config.generate.bundle.ConfigBundle`. Each node
 then gets its own copy with ``machine.network.hostname`` set to the node name, so hostnames match the
-node table.
+node table, and points cluster discovery at the cluster's own discovery service (:mod:`.discovery`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pytalos.machinery.config.generate.constants import DEFAULT_KUBERNETES_VERSI
 from pytalos.machinery.config.patch import Patch, apply, load_patch
 
 from . import ProvisionError
+from .discovery import discovery_patch
 from .state import ClusterState
 
 KUBERNETES_API_PORT = 6443
@@ -76,7 +77,10 @@ def generate_configs(state: ClusterState, options: ConfigOptions) -> ClusterConf
         nodes = {}
         for node in state.nodes:
             base = bundle.control_plane if node.type == "controlplane" else bundle.worker
-            nodes[node.name] = apply(base, [hostname_patch(node.name)]).bytes()
+            patches = [hostname_patch(node.name)]
+            if state.discovery:
+                patches.append(discovery_patch(base, state.discovery))
+            nodes[node.name] = apply(base, patches).bytes()
     except ConfigError as exc:
         raise ProvisionError(f"failed to generate config bundle: {exc}") from None
     talosconfig = bundle.talos_config

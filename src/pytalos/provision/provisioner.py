@@ -2,12 +2,13 @@
 
 Create is split into steps that ``talosctl cluster create`` reports one by one: :meth:`plan` (pure:
 names, addresses, roots), :meth:`prepare` (the state directory, refused when it exists, as Talos's
-``provision.NewState`` does, and the first state file), :meth:`create_network` (the bridge) and
-:meth:`start_node` (namespace on the bridge, machined started detached, its PID recorded). Nothing is
-removed on failure -- Talos does not either -- because :meth:`destroy` can always clean up from the
-state file: it stops every node (SIGTERM, machined's Shutdown sequence, SIGKILL after a grace
-period, then whatever still runs in the namespace or names the node root), deletes namespaces,
-veths and the bridge, verifies that none of it survived and removes the state directory. Whatever
+``provision.NewState`` does, and the first state file), :meth:`create_network` (the bridge),
+:meth:`start_discovery` (the cluster's discovery service on the gateway) and :meth:`start_node`
+(namespace on the bridge, machined started detached, its PID recorded). Nothing is removed on
+failure -- Talos does not either -- because :meth:`destroy` can always clean up from the state
+file: it stops every node (SIGTERM, machined's Shutdown sequence, SIGKILL after a grace period, then
+whatever still runs in the namespace or names the node root) and the discovery service, deletes
+namespaces, veths and the bridge, verifies that none of it survived and removes the state directory. Whatever
 survived is reported and, unless forced, the state directory is kept so destroy can be retried.
 """
 
@@ -26,6 +27,7 @@ from pytalos.machined.launcher import LaunchError, mounts_under, pid_alive, proc
 from pytalos.machined.netns import IpRunner, run_ip
 
 from . import ProvisionError
+from .discovery import discovery_endpoint, discovery_pids, spawn_discovery, stop_discovery, wait_discovery
 from .network import DEFAULT_CIDR, bridge_name, create_bridge, delete_bridge, node_names, plan_addresses
 from .nodes import attached_process, netns_spec, new_node, node_process
 from .state import ClusterState, NodeState, cluster_directory, read_state
@@ -83,6 +85,7 @@ class NetnsProvisioner:
             gateway=str(addresses.gateway),
             bridge=bridge_name(request.name),
             nodes=nodes,
+            discovery=discovery_endpoint(str(addresses.gateway)),
         )
 
     def prepare(self, state: ClusterState) -> None:
@@ -102,6 +105,14 @@ class NetnsProvisioner:
 
     def create_network(self, state: ClusterState) -> None:
         create_bridge(state.bridge, f"{state.gateway}/{state.prefixlen}", state.name, self.ip)
+
+    def start_discovery(self, state: ClusterState) -> int:
+        """The cluster's discovery service on the gateway (:mod:`.discovery`); its PID is recorded."""
+        proc = spawn_discovery(state, self.python)
+        state.discovery_pid = proc.pid
+        state.save()
+        wait_discovery(state, proc)
+        return proc.pid
 
     def start_node(self, state: ClusterState, node: NodeState) -> int:
         """Namespace on the bridge, machined started detached; the PID is recorded in the state file."""
@@ -143,6 +154,11 @@ class NetnsProvisioner:
             error = _try(proc.cleanup)
             if error and not any(s.startswith(f"node {node.name}:") for s in survivors):
                 survivors.append(f"node {node.name}: {error}")
+        if state.discovery_pid is not None:
+            self.log("stopping discovery service")
+        error = stop_discovery(state)
+        if error:
+            survivors.append(error)
         self.log(f"destroying network {state.bridge}")
         delete_bridge(state.bridge, self.ip)
         survivors += [s for s in self.leftovers(state) if s not in survivors]
@@ -172,6 +188,9 @@ class NetnsProvisioner:
                 found.append(f"node {node.name}: mounts left: {', '.join(m.split()[1] for m in mounts)}")
         if self.link_exists(state.bridge):
             found.append(f"bridge {state.bridge} still exists")
+        pids = discovery_pids(state)
+        if pids:
+            found.append(f"discovery service: processes {pids} still run")
         return found
 
 

@@ -2,10 +2,11 @@
 
 Everything ``cluster show`` and ``cluster destroy`` need is in it: the network (CIDR, gateway,
 bridge), every node (name, type, address, namespace, root folder, log, config file, machined PID once
-started) and where the talosconfig context went. ``cluster create`` writes it before it creates the
-bridge or starts a node and again after each node started, always atomically (temp file, fsync,
-rename; :func:`~pytalos.machinery.client.config.write_file_atomic`), so that an interrupted create
-leaves a readable file naming everything that may exist. Like Talos's ``provision.ReadState``, a
+started), the discovery service (endpoint, PID) and where the talosconfig context went. ``cluster
+create`` writes it before it creates the bridge or starts a node and again after each node started,
+always atomically (temp file, fsync, rename;
+:func:`~pytalos.machinery.client.config.write_file_atomic`), so that an interrupted create leaves a
+readable file naming everything that may exist. Like Talos's ``provision.ReadState``, a
 missing state directory means the cluster does not exist.
 """
 
@@ -53,6 +54,9 @@ class ClusterState:
     talosconfig: str = ""
     context: str = ""
     created: str = ""
+    #: The discovery service every node registers with (``http://<gateway>:3000``) and its PID.
+    discovery: str = ""
+    discovery_pid: int | None = None
 
     @property
     def path(self) -> Path:

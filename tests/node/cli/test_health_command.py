@@ -1,7 +1,6 @@
 """``talosctl health`` against one real control plane (machined + etcd + apid in a netns).
 
-The node is configured over the maintenance API, bootstrapped (``MachineService.Bootstrap``; a node
-that still bootstraps etcd by itself answers ``Unimplemented``, which is accepted), then ``talosctl
+The node is configured over the maintenance API and bootstrapped (``talosctl bootstrap``), then ``talosctl
 health --control-plane-nodes IP`` goes green client side (``--server=false``, also ``-o json``) and
 server side (machined's ``ClusterService.HealthCheck`` through apid). With an extra worker that does
 not exist, ``--wait-timeout 3s`` fails naming the check (``apid to be ready``) and the node, both ways,
@@ -10,23 +9,14 @@ and ends close to the deadline.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from grpclib.const import Status
-from grpclib.exceptions import GRPCError
 
-from pytalos.api.client import mtls_channel
-from pytalos.api.gen.machine import machine_grpc, machine_pb2
-from pytalos.machinery.client.config import Config
-from pytalos.machinery.crypto.x509 import CertificateAndKey
-from pytalos.machinery.secrets.ca import new_admin_certificate
-from tests.node.cli._cli import eventually, fresh_node, ok, talosctl
-from tests.node.machined import _node
+from tests.node.cli._cli import configured, eventually, fresh_node, ok, talosctl
 from tests.node.machined._node import Node
 
 pytestmark = pytest.mark.node
@@ -42,40 +32,8 @@ def node() -> Iterator[Node]:
         yield created
 
 
-async def _bootstrap(node: Node, ca: CertificateAndKey) -> str:
-    """Bootstrap etcd; a node without the method (it bootstraps by itself) or already bootstrapped is fine."""
-    admin = new_admin_certificate(ca)
-    async with mtls_channel(node.address, ca.crt, admin) as channel:
-        try:
-            await machine_grpc.MachineServiceStub(channel).Bootstrap(
-                machine_pb2.BootstrapRequest(), timeout=_node.CALL_TIMEOUT
-            )
-        except GRPCError as err:
-            if err.status is Status.UNIMPLEMENTED or "already" in (err.message or "").lower():
-                return err.status.name
-            raise
-    return "OK"
-
-
-def _healthy_control_plane(node: Node, tmp_path: Path) -> tuple[str, ...]:
-    node.proc.start()
-    asyncio.run(_node.until("maintenance API", lambda: _node.maintenance_version_error(node), 30, node))
-    config = _node.controlplane_config(node.address)
-    config_file = tmp_path / "controlplane.yaml"
-    config_file.write_bytes(config.bytes())
-    applied = talosctl("apply-config", "--insecure", "-n", node.address, "-f", str(config_file))
-    assert applied.returncode == 0, applied.stderr
-    ca = _node.os_ca(config)
-    talosconfig = tmp_path / "talosconfig"
-    cfg = Config.new("health", [node.address], ca.crt, new_admin_certificate(ca))
-    cfg.contexts["health"].nodes = [node.address]
-    cfg.save(str(talosconfig))
-    asyncio.run(_node.until("MachineService.Bootstrap", lambda: _bootstrap(node, ca), 60, node))
-    return ("--talosconfig", str(talosconfig))
-
-
 def test_health_client_and_server_side_then_failing_check(node: Node, tmp_path: Path) -> None:
-    tc = _healthy_control_plane(node, tmp_path)
+    tc, _ = configured(node, tmp_path, "health")
     ip = node.address
 
     def client_side() -> str:

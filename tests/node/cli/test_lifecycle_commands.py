@@ -22,46 +22,11 @@ import pytest
 
 from pytalos.machined.launcher import processes_naming
 from pytalos.machinery.client.config import Config
-from pytalos.machinery.secrets.ca import new_admin_certificate
-from tests.node.cli._cli import eventually, fresh_node, ok, talosctl
+from tests.node.cli._cli import configured, eventually, fresh_node, ok, talosctl
 from tests.node.machined import _node
 from tests.node.machined._node import Node
 
 pytestmark = pytest.mark.node
-
-
-def configured(node: Node, tmp_path: Path, context: str) -> tuple[tuple[str, ...], str]:
-    """:func:`tests.node.cli._cli.configured`, plus ``talosctl bootstrap`` once the API answers: etcd
-    on a fresh control plane now waits for it (a node that bootstraps by itself is fine too)."""
-    node.proc.start()
-    asyncio.run(_node.until("maintenance API", lambda: _node.maintenance_version_error(node), 30, node))
-    config = _node.controlplane_config(node.address)
-    config_file = tmp_path / "controlplane.yaml"
-    config_file.write_bytes(config.bytes())
-    applied = talosctl("apply-config", "--insecure", "-n", node.address, "-f", str(config_file))
-    assert applied.returncode == 0, applied.stderr
-    ca = _node.os_ca(config)
-    talosconfig = tmp_path / "talosconfig"
-    cfg = Config.new(context, [node.address], ca.crt, new_admin_certificate(ca))
-    cfg.contexts[context].nodes = [node.address]
-    cfg.save(str(talosconfig))
-    tc = ("--talosconfig", str(talosconfig))
-
-    def bootstrapped() -> str:
-        result = talosctl("bootstrap", *tc)
-        done = result.returncode == 0 or "Unimplemented" in result.stderr or "already" in result.stderr
-        assert done, result.stderr
-        return result.stderr
-
-    eventually("talosctl bootstrap", node, bootstrapped, 60)
-
-    def etcd_running() -> str:
-        out = ok("services", *tc)
-        rows = {line.split()[1]: line.split() for line in out.splitlines()[1:]}
-        assert rows["etcd"][2:4] == ["Running", "OK"], out
-        return out
-
-    return tc, eventually("etcd Running via talosctl services", node, etcd_running, 90)
 
 
 @pytest.fixture

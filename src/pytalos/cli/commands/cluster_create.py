@@ -79,6 +79,8 @@ def _provision(
         write_configs(state, configs)
     with progress.step(f"creating network {state.bridge} ({state.cidr}, gateway {state.gateway})"):
         provisioner.create_network(state)
+    with progress.step(f"starting discovery service ({state.discovery})") as row:
+        row.detail = f"pid {provisioner.start_discovery(state)}"
     for kind in ("controlplane", "worker"):
         nodes = [n for n in state.nodes if n.type == kind]
         for node in nodes:

@@ -3,11 +3,14 @@
 A :class:`Check` is a name (what Talos prints after ``waiting for``) and an assertion: a coroutine
 that returns when the cluster is in the wanted state, raises with the reason it is not, or raises
 :class:`SkipCheck` when the check does not apply (Talos's ``ErrSkipAssertion``; here with a reason).
-:func:`poll` calls the assertion every :data:`POLL_INTERVAL` until it passes or the overall deadline
-comes: Talos polls every 5 s; pytalos nodes answer in milliseconds, so 1 s keeps ``talosctl health``
-and ``cluster create`` from idling. Each attempt is bounded by :data:`ATTEMPT_TIMEOUT` and by the
-deadline itself, so the run ends by the deadline, and a check that fails names its last error (a
-node that does not answer within the attempt is an error naming that node, never a bare timeout).
+:func:`poll` calls the assertion until it passes or the overall deadline comes: at once, then after
+:data:`FIRST_RETRY`, each pause :data:`RETRY_BACKOFF` times the last, up to :data:`POLL_INTERVAL`.
+Talos polls every 5 s; pytalos nodes answer in milliseconds, so a condition about to become true
+(etcd members being promoted right after ``cluster create`` bootstraps) is seen within a fraction of
+a second, and one that takes long is asked twice a second. Each attempt is bounded by
+:data:`ATTEMPT_TIMEOUT` and by the deadline itself, so the run ends by the deadline, and a check that
+fails names its last error (a node that does not answer within the attempt is an error naming that
+node, never a bare timeout).
 Talos also gives every check its own timeout (2-10 min); here only the overall deadline applies.
 
 :func:`on_nodes` is how assertions talk to several nodes: concurrently, each call bounded by the time
@@ -28,8 +31,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-#: seconds between two attempts of a check (Talos: 5 s)
-POLL_INTERVAL = 1.0
+#: longest pause between two attempts of a check (Talos: 5 s; an attempt costs a few small calls)
+POLL_INTERVAL = 0.5
+#: the pause after the first failed attempt, and by how much each next pause grows
+FIRST_RETRY = 0.2
+RETRY_BACKOFF = 1.25
 #: the longest one attempt may take (Talos: the poll interval)
 ATTEMPT_TIMEOUT = 10.0
 #: an attempt is not started with less time than this left (unless it is the first one)
@@ -141,6 +147,7 @@ async def poll(
     progress(None)
     last_error: str | None = None
     attempts = 0
+    pause = min(FIRST_RETRY, check.interval)
     while True:
         start = loop.time()
         if deadline - start < MIN_ATTEMPT and attempts:
@@ -164,6 +171,7 @@ async def poll(
             _ATTEMPT_DEADLINE.reset(token)
         attempts += 1
         progress(last_error)
-        wake = min(start + check.interval, deadline)
+        wake = min(start + pause, deadline)
+        pause = min(pause * RETRY_BACKOFF, check.interval)
         await asyncio.sleep(max(0.0, wake - loop.time()))
     return Outcome("failed", last_error or "the wait timeout was reached before the first attempt", attempts)

@@ -16,7 +16,6 @@ become :class:`~.access.AccessError` with grpc-go's text.
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -26,6 +25,7 @@ from grpclib.config import Configuration
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 
 from pytalos.api.client import APID_PORT, mtls_channel
+from pytalos.api.errors import rpc_error
 from pytalos.api.gen.machine import machine_grpc, machine_pb2
 from pytalos.api.gen.v1alpha1 import state_grpc, state_pb2
 from pytalos.api.tls import client_context
@@ -42,50 +42,11 @@ T = TypeVar("T")
 CALL_TIMEOUT = 10.0
 _EMPTY = empty_pb2.Empty()
 
-_GO_CODES = {
-    "CANCELLED": "Canceled",
-    "UNKNOWN": "Unknown",
-    "INVALID_ARGUMENT": "InvalidArgument",
-    "DEADLINE_EXCEEDED": "DeadlineExceeded",
-    "NOT_FOUND": "NotFound",
-    "ALREADY_EXISTS": "AlreadyExists",
-    "PERMISSION_DENIED": "PermissionDenied",
-    "RESOURCE_EXHAUSTED": "ResourceExhausted",
-    "FAILED_PRECONDITION": "FailedPrecondition",
-    "ABORTED": "Aborted",
-    "OUT_OF_RANGE": "OutOfRange",
-    "UNIMPLEMENTED": "Unimplemented",
-    "INTERNAL": "Internal",
-    "UNAVAILABLE": "Unavailable",
-    "DATA_LOSS": "DataLoss",
-    "UNAUTHENTICATED": "Unauthenticated",
-}
-
 
 def access_error(err: BaseException, target: str) -> AccessError:
     """grpc-go's text for a failed call (``rpc error: code = … desc = …``)."""
-    if isinstance(err, GRPCError):
-        code = _GO_CODES.get(err.status.name, err.status.name)
-        return AccessError(f"rpc error: code = {code} desc = {err.message or ''}", code)
-    if isinstance(err, TimeoutError):
-        return AccessError(
-            "rpc error: code = DeadlineExceeded desc = context deadline exceeded", "DeadlineExceeded"
-        )
-    if isinstance(err, ssl.SSLError):
-        reason = (err.reason or str(err)).lower().replace("_", " ")
-        return AccessError(
-            f'rpc error: code = Unavailable desc = connection error: desc = "transport: authentication '
-            f'handshake failed: {reason}"',
-            "Unavailable",
-        )
-    if isinstance(err, OSError):
-        reason = (err.strerror or str(err)).lower()
-        return AccessError(
-            f"rpc error: code = Unavailable desc = connection error: desc = "
-            f'"transport: Error while dialing: dial tcp {target}: connect: {reason}"',
-            "Unavailable",
-        )
-    return AccessError(f"rpc error: code = Unavailable desc = {err}", "Unavailable")
+    code, text = rpc_error(err, target)
+    return AccessError(text, code)
 
 
 def _reply_error(messages: Sequence[Any]) -> None:

@@ -8,10 +8,11 @@ Kubernetes node list). It asks the node the access talks to (``node=""``):
 * ``Members`` (namespace ``cluster``): every member's first address, typed by its ``machineType``;
 * the etcd member list: the host of every peer URL is a control plane.
 
-What discovery finds today: a pytalos node's ``Members`` hold only the node itself (members come from
-affiliates, and nodes do not exchange affiliates yet -- no discovery service, no Kubernetes
-registry), so from a control plane the etcd member list adds the other control planes, but workers
-are never discovered: give them with ``--worker-nodes``. A worker as the endpoint finds only itself.
+What discovery finds: ``Members`` come from affiliates, which nodes exchange through the discovery
+service their config names (:mod:`pytalos.discovery`; ``talosctl cluster create`` runs one per
+cluster), so every node of such a cluster -- workers included -- is found. Without a reachable
+discovery service a node's ``Members`` hold only itself: from a control plane the etcd member list
+still adds the other control planes, but workers must then be given with ``--worker-nodes``.
 """
 
 from __future__ import annotations

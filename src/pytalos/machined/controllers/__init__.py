@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pytalos.machined.runtime import Controller
 
+from .cluster.discovery_service import DiscoveryServiceController
 from .cluster.identity import NodeIdentityController
 from .cluster.info import InfoController
 from .cluster.local_affiliate import LocalAffiliateController
@@ -92,6 +93,7 @@ def all_controllers(platform: NodePlatform) -> list[Controller]:
         NodeIdentityController(platform.machine_id),
         InfoController(),
         LocalAffiliateController(),
+        DiscoveryServiceController(),
         MemberController(),
     ]
 

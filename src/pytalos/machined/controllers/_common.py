@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from pytalos.machined.resources import config
+from pytalos.machined.resources import config, k8s_secrets, time
 from pytalos.machined.resources.config_view import ConfigView
 from pytalos.machined.runtime import Input, InputKind, NotFoundError, Pointer, Resource, Runtime
 
@@ -51,3 +51,8 @@ async def machine_type(rt: Runtime) -> str:
 
 
 MACHINE_TYPE_INPUT = Input(config.NAMESPACE, config.MACHINE_TYPE_TYPE, config.MACHINE_TYPE_ID, InputKind.WEAK)
+#: certificates are issued against a synced clock, and again after a sync or clock jump
+TIME_STATUS_INPUT = Input(time.NAMESPACE, time.TIME_STATUS_TYPE, time.TIME_STATUS_ID, InputKind.WEAK)
+KUBERNETES_ROOT_INPUT = Input(
+    k8s_secrets.NAMESPACE, k8s_secrets.KUBERNETES_ROOT_TYPE, k8s_secrets.KUBERNETES_ROOT_ID, InputKind.WEAK
+)

@@ -10,12 +10,24 @@ reach etcd on another control plane and joins it as a *learner*:
    earlier attempt whose start failed) or ``MemberAddAsLearner``, list again; ``--initial-cluster``
    is every peer URL of every member, the new one under this node's name, and
    ``--initial-cluster-state=existing``;
-3. **retry** (:func:`build_initial_cluster`): attempts are repeated every few seconds for up to
-   :data:`JOIN_TIMEOUT` (Talos's ``EtcdJoinTimeout``, 30 min), logging every 30 s that the node waits
-   for ``talosctl bootstrap`` and on which IPs (Talos's words);
+3. **retry** (:func:`build_initial_cluster`): attempts are repeated for up to :data:`JOIN_TIMEOUT`
+   (Talos's ``EtcdJoinTimeout``, 30 min), logging every 30 s that the node waits for ``talosctl
+   bootstrap`` and on which IPs (Talos's words). Talos waits 3 s between attempts; here the pause
+   starts at :data:`JOIN_RETRY_MIN` and grows by :data:`JOIN_RETRY_BACKOFF` up to
+   :data:`JOIN_BUSY_INTERVAL` when a running cluster refused the change for a passing reason
+   (:func:`is_busy`: another learner is not promoted yet -- etcd 3.4 allows one --, the cluster is
+   not healthy yet, no leader), else up to :data:`JOIN_RETRY_INTERVAL` (nobody answers: the cluster
+   is not bootstrapped). Control planes of a new cluster thus join one right after the other;
 4. **promotion** (:func:`promote_learner`): once the learner runs, ``MemberPromote`` is retried against
    the *voting* members' client URLs (never the learner's own: a learner cannot promote itself) until
-   it succeeds -- etcd refuses while the learner has not caught up with the leader.
+   it succeeds -- etcd refuses while the learner has not caught up with the leader. The pause starts
+   at :data:`PROMOTE_RETRY_INTERVAL` (Talos: 15 s) and grows slowly up to
+   :data:`PROMOTE_RETRY_MAX`, so a learner is promoted within a fraction of a second of catching up
+   and a long catch-up does not hammer the voters.
+
+etcd itself still paces a new cluster: with ``--strict-reconfig-check`` (on by default) a member is
+only added once every voting member has been connected to the answering one for 5 s, so the third
+control plane joins about 5 s after the second one started (the refusal is ``unhealthy cluster``).
 
 The etcd calls go through :class:`JoinClient` (:class:`~.client.EtcdClient` on a node; a fake in
 unit tests); ``connect`` opens one on a list of ``host:port`` endpoints.
@@ -40,13 +52,36 @@ log = logging.getLogger("pytalos.machined.etcd.join")
 
 #: Talos's ``constants.EtcdJoinTimeout``.
 JOIN_TIMEOUT = 30 * 60.0
-#: Talos retries every 3 s (plus jitter) and gives each attempt 30 s.
-JOIN_RETRY_INTERVAL = 3.0
+#: Talos retries every 3 s (plus jitter) and gives each attempt 30 s. Here the pause between attempts
+#: starts at ``JOIN_RETRY_MIN`` and is multiplied by ``JOIN_RETRY_BACKOFF`` after each failure, up to
+#: ``JOIN_BUSY_INTERVAL`` when etcd refused for a passing reason (:func:`is_busy`), else up to
+#: ``JOIN_RETRY_INTERVAL`` (no etcd answers: a failed connect costs a few milliseconds).
+JOIN_RETRY_INTERVAL = 1.0
+JOIN_RETRY_MIN = 0.2
+JOIN_RETRY_BACKOFF = 1.5
+JOIN_BUSY_INTERVAL = 0.5
 JOIN_ATTEMPT_TIMEOUT = 30.0
 #: How often the "waiting to join" message is repeated (Talos: 30 s).
 NAG_INTERVAL = 30.0
-#: Talos retries a promotion every 15 s; a shorter period lets a two-member cluster form in seconds.
-PROMOTE_RETRY_INTERVAL = 2.0
+#: Talos retries a promotion every 15 s; here the first retries come every 0.25 s (a learner of a
+#: small cluster catches up in well under a second), growing by ``PROMOTE_RETRY_BACKOFF`` up to
+#: ``PROMOTE_RETRY_MAX`` for a learner that needs longer.
+PROMOTE_RETRY_INTERVAL = 0.25
+PROMOTE_RETRY_BACKOFF = 1.2
+PROMOTE_RETRY_MAX = 2.0
+
+#: etcd's answers to ``MemberAddAsLearner`` that pass by themselves (etcd 3.4 ``ErrTooManyLearners``,
+#: ``ErrUnhealthy``, ``ErrNotEnoughStartedMembers``, ``ErrNoLeader``, ``ErrNotLeader``,
+#: ``ErrLeaderChanged``, ``ErrTimeoutDueToLeaderFail``).
+BUSY_MARKERS = (
+    "too many learner members",
+    "unhealthy cluster",
+    "not enough started members",
+    "no leader",
+    "not leader",
+    "leader changed",
+    "request timed out",
+)
 
 WAITING_MESSAGE = (
     "etcd is waiting to join the cluster, if this node is the first node in the cluster, please run "
@@ -182,6 +217,18 @@ async def _attempt(
 # -- retries ---------------------------------------------------------------------------------------
 
 
+def is_busy(error: BaseException) -> bool:
+    """Whether a failed attempt was refused by a running cluster for a reason that passes by itself
+    (:data:`BUSY_MARKERS`), as opposed to no etcd answering at all."""
+    text = str(error)
+    return isinstance(error, EtcdClientError) and any(marker in text for marker in BUSY_MARKERS)
+
+
+def next_pause(pause: float, backoff: float, cap: float) -> float:
+    """The pause after ``pause`` (multiplied by ``backoff``, at most ``cap``)."""
+    return min(pause * backoff, cap)
+
+
 async def build_initial_cluster(
     connect: Connect,
     endpoints: Endpoints,
@@ -192,16 +239,23 @@ async def build_initial_cluster(
     say: Callable[[str], None],
     timeout: float = JOIN_TIMEOUT,
     interval: float = JOIN_RETRY_INTERVAL,
+    min_interval: float = JOIN_RETRY_MIN,
+    busy_interval: float = JOIN_BUSY_INTERVAL,
+    backoff: float = JOIN_RETRY_BACKOFF,
     attempt_timeout: float = JOIN_ATTEMPT_TIMEOUT,
     nag_interval: float = NAG_INTERVAL,
 ) -> JoinPlan:
     """Retry :func:`plan_join` until it succeeds or ``timeout`` passes (:class:`JoinError` with the last
-    error). ``say`` gets the waiting message every ``nag_interval`` (the etcd service log)."""
+    error). ``say`` gets the waiting message every ``nag_interval`` (the etcd service log). Pauses
+    between attempts: see :data:`JOIN_RETRY_INTERVAL` (``busy_interval`` caps them while the cluster
+    refuses for a passing reason, ``interval`` otherwise)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     last_nag: float | None = None
     last_error = "no attempt made"
+    pause = min(min_interval, interval)
     while True:
+        busy = False
         now = loop.time()
         if last_nag is None or now - last_nag >= nag_interval:
             if last_nag is not None:
@@ -220,6 +274,7 @@ async def build_initial_cluster(
                 plan = await _attempt(connect, targets, name, peer_urls, min(attempt_timeout, timeout))
             except (EtcdClientError, JoinError, OSError) as err:
                 last_error = str(err)
+                busy = is_busy(err)
             except TimeoutError:
                 last_error = (
                     f"etcd at {', '.join(targets)}: join attempt timed out after {attempt_timeout:g}s"
@@ -231,9 +286,12 @@ async def build_initial_cluster(
                 )
                 return plan
         log.debug("etcd join attempt failed: %s", last_error)
-        if loop.time() + interval > deadline:
+        if busy:
+            pause = min(pause, busy_interval)
+        if loop.time() + pause > deadline:
             raise JoinError(f"failed to build cluster arguments within {timeout:g}s: {last_error}")
-        await asyncio.sleep(interval)
+        await asyncio.sleep(pause)
+        pause = next_pause(pause, backoff, busy_interval if busy else interval)
 
 
 async def voter_endpoints(client: JoinClient, learner_id: int) -> list[str]:
@@ -253,11 +311,15 @@ async def promote_learner(
     *,
     say: Callable[[str], None],
     interval: float = PROMOTE_RETRY_INTERVAL,
+    max_interval: float = PROMOTE_RETRY_MAX,
+    backoff: float = PROMOTE_RETRY_BACKOFF,
     attempt_timeout: float = JOIN_ATTEMPT_TIMEOUT,
 ) -> None:
     """Retry ``MemberPromote(learner_id)`` on each voting member in turn until one accepts (returns), or
-    the member no longer exists / is no learner any more (returns after saying so)."""
+    the member no longer exists / is no learner any more (returns after saying so). The first attempt
+    is made at once; pauses start at ``interval`` and grow by ``backoff`` up to ``max_interval``."""
     last_error = ""
+    pause = min(interval, max_interval)
     while True:
         try:
             async with asyncio.timeout(attempt_timeout):
@@ -292,4 +354,5 @@ async def promote_learner(
         except TimeoutError:
             last_error = f"promotion attempt timed out after {attempt_timeout:g}s"
         log.debug("etcd promote %016x: %s", learner_id, last_error)
-        await asyncio.sleep(interval)
+        await asyncio.sleep(pause)
+        pause = next_pause(pause, backoff, max_interval)

@@ -18,9 +18,11 @@ from pytalos.machined.system.runner.process import ProcessOptions, ProcessRunner
 from pytalos.machined.system.runner.restart import RestartOptions, RestartRunner
 from pytalos.machined.system.service import Service
 
-from .containerd_probe import check_serving
+from .containerd_probe import ContainerdHealthError, check_serving
 
 HEALTH = HealthSettings(initial_delay=0.05, period=5.0, timeout=2.0)
+#: pause between two probes inside one check while containerd starts
+HEALTH_RETRY = 0.05
 
 
 async def wait_for_path(path: Path, timeout: float, interval: float = 0.02) -> None:
@@ -50,10 +52,20 @@ class ContainerdService(Service):
 
     def health_check(self) -> HealthCheck:
         async def check() -> None:
-            # a fresh containerd needs a few hundred ms for its socket: wait for it within this check
-            # rather than failing and being looked at again only a whole period later
+            # a fresh containerd needs a few hundred ms for its socket, and refuses connections for a
+            # moment after creating it: wait and retry within this check rather than failing and
+            # being looked at again only a whole period (5 s) later
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + HEALTH.timeout * 0.8
             await wait_for_path(self.instance.address, HEALTH.timeout * 0.8)
-            await check_serving(self.instance.address, HEALTH.timeout)
+            while True:
+                try:
+                    await check_serving(self.instance.address, max(0.2, deadline - loop.time()))
+                    return
+                except ContainerdHealthError:
+                    if loop.time() + HEALTH_RETRY >= deadline:
+                        raise
+                    await asyncio.sleep(HEALTH_RETRY)
 
         return check
 

@@ -60,8 +60,9 @@ from pytalos.machinery.crypto.x509 import CertificateAndKey
 log = logging.getLogger("pytalos.machined.etcd")
 
 #: Talos: 5 s initial delay, 20 s period, 15 s timeout; the period is shortened so that a killed etcd
-#: shows unhealthy within seconds.
-HEALTH = HealthSettings(initial_delay=0.5, period=5.0, timeout=15.0)
+#: shows unhealthy within seconds, and the first check comes at once (it retries every
+#: ``HEALTH_RETRY`` within itself while the member starts).
+HEALTH = HealthSettings(initial_delay=0.1, period=5.0, timeout=15.0)
 HEALTH_RETRY = 0.2
 
 

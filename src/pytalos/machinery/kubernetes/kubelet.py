@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytalos.machinery.config.container import Container
+from pytalos.machinery.config.types.k8s.components import KUBELET_PROTECTED_FIELDS
 
 from .argsbuilder import Args, MergePolicy
 from .controlplane import DEFAULT_KUBERNETES_VERSION, cluster_network, key
@@ -34,22 +35,8 @@ RESOLV_CONF = "/system/resolved/resolv.conf"
 CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane"
 CONTROL_PLANE_TYPES = ("controlplane", "init")
 
-#: ``kubelet.ProtectedConfigurationFields``
-PROTECTED_FIELDS = (
-    "apiVersion",
-    "authentication",
-    "authorization",
-    "cgroupRoot",
-    "kind",
-    "kubeletCgroups",
-    "port",
-    "protectKernelDefaults",
-    "resolvConf",
-    "rotateCertificates",
-    "systemCgroups",
-    "staticPodPath",
-    "seccompDefault",
-)
+#: ``kubelet.ProtectedConfigurationFields`` (the config validation checks the same list)
+PROTECTED_FIELDS = KUBELET_PROTECTED_FIELDS
 DENIED_ARGS = (
     "bootstrap-kubeconfig",
     "kubeconfig",

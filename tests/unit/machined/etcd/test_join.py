@@ -19,6 +19,7 @@ from pytalos.machined.etcd.join import (
     JoinError,
     build_initial_cluster,
     client_endpoints,
+    is_busy,
     plan_join,
     promote_learner,
     select_control_plane_ips,
@@ -46,6 +47,8 @@ class FakeCluster:
     promote_refusals: int = 0
     fail_connect: int = 0
     connected: list[tuple[str, ...]] = field(default_factory=list)
+    #: ``MemberAddAsLearner`` answers this many times with etcd 3.4's one-learner refusal
+    add_refusals: int = 0
 
 
 @dataclass
@@ -64,6 +67,13 @@ class FakeClient:
 
     async def member_add_as_learner(self, peer_urls: Sequence[str]) -> Member:
         self.cluster.calls.append(f"add learner {','.join(peer_urls)}")
+        if self.cluster.add_refusals:
+            self.cluster.add_refusals -= 1
+            raise EtcdClientError(
+                f"etcd at {','.join(self.endpoints)}: add learner {','.join(peer_urls)} failed: "
+                "FAILED_PRECONDITION: etcdserver: too many learner members in cluster",
+                "FAILED_PRECONDITION",
+            )
         member = Member(self.cluster.next_id, "", tuple(peer_urls), (), True)
         self.cluster.members.append(member)
         return member
@@ -207,6 +217,57 @@ def test_promotion_retries_on_voters_only() -> None:
         "promote 44 via 10.5.0.3:2379",
         "promote 44 via 10.5.0.2:2379",
     ]
-    assert not any("10.5.0.4" in c for c in cluster.connected for c in c)
+    assert not any("10.5.0.4" in e for conn in cluster.connected for e in conn)
     assert [m.is_learner for m in cluster.members] == [False, False, False]
     assert said == ["etcd member 0000000000000044 promoted to voter (through 10.5.0.2:2379)"]
+
+
+def test_too_many_learners_is_retried_quickly() -> None:
+    """Another node's learner is not promoted yet: the pauses stay short (``busy_interval``), however
+    long ``interval`` (the pace while no etcd answers) is."""
+    cluster = FakeCluster(add_refusals=4)
+    said: list[str] = []
+
+    async def endpoints() -> list[str]:
+        return ["10.5.0.2:2379"]
+
+    async def run() -> tuple[float, object]:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        plan = await build_initial_cluster(
+            connector(cluster), endpoints, "cp-3", ME_URLS, own_ips=[ip("10.5.0.4")], say=said.append,
+            interval=30.0, min_interval=0.01, busy_interval=0.02,
+        )  # fmt: skip
+        return loop.time() - start, plan
+
+    took, _ = asyncio.run(run())
+    assert took < 1.0  # four refusals, pauses of at most 0.02 s (never the 30 s interval)
+    assert [c for c in cluster.calls if c.startswith("add")] == ["add learner https://10.5.0.4:2380"] * 5
+    assert said[-1] == "etcd join: added as learner 0000000000000044 through 10.5.0.2:2379"
+    refusal = "etcd at x: add learner y failed: etcdserver: too many learner members in cluster"
+    assert is_busy(EtcdClientError(refusal))
+    assert is_busy(EtcdClientError("etcd at x: add learner y failed: etcdserver: unhealthy cluster"))
+    assert not is_busy(EtcdClientError("etcd at x: member list failed: UNAVAILABLE: connection refused"))
+
+
+def test_unreachable_cluster_backs_off_up_to_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No etcd answers (not bootstrapped): pauses grow from ``min_interval`` to ``interval``."""
+    cluster = FakeCluster(fail_connect=6)
+    pauses: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(delay: float) -> None:
+        pauses.append(delay)
+        await real_sleep(0)
+
+    async def endpoints() -> list[str]:
+        return ["10.5.0.2:2379"]
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)  # the module's pauses (restored after the test)
+    asyncio.run(
+        build_initial_cluster(
+            connector(cluster), endpoints, "cp-3", ME_URLS, own_ips=[], say=lambda s: None,
+            interval=1.0, min_interval=0.2, backoff=2.0,
+        )
+    )  # fmt: skip
+    assert pauses == [0.2, 0.4, 0.8, 1.0, 1.0, 1.0]

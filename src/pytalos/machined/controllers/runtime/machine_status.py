@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pytalos.machined.resources import network, runtime, time
 from pytalos.machined.runtime import Input, InputKind, Output, Reconciler, Runtime
 
-from .._common import MACHINE_TYPE_INPUT, get_spec, machine_type, put
+from .._common import MACHINE_TYPE_INPUT, TIME_STATUS_INPUT, get_spec, machine_type, put
 
 REQUIRED_SERVICES = ("apid", "machined")
 REQUIRED_CONTROL_PLANE_SERVICES = ("etcd", "trustd")
@@ -72,7 +72,7 @@ class MachineStatusController(Reconciler):
     def inputs(self) -> Sequence[Input]:
         return [
             Input(runtime.NAMESPACE, runtime.MACHINE_STAGE_TYPE, runtime.MACHINE_STAGE_ID, InputKind.WEAK),
-            Input(time.NAMESPACE, time.TIME_STATUS_TYPE, time.TIME_STATUS_ID, InputKind.WEAK),
+            TIME_STATUS_INPUT,
             Input(runtime.NAMESPACE, runtime.SERVICE_TYPE, kind=InputKind.WEAK),
             MACHINE_TYPE_INPUT,
             Input(

@@ -34,6 +34,7 @@ from pytalos.machinery.crypto.x509 import CLIENT_AUTH, SERVER_AUTH, KeyUsage, is
 from .._common import (
     MACHINE_CONFIG_INPUT,
     MACHINE_TYPE_INPUT,
+    TIME_STATUS_INPUT,
     config_view,
     get_spec,
     machine_type,
@@ -81,7 +82,7 @@ class APIController(Reconciler):
             Input(secrets.NAMESPACE, secrets.OS_ROOT_TYPE, secrets.OS_ROOT_ID, InputKind.WEAK),
             Input(secrets.NAMESPACE, secrets.CERT_SAN_TYPE, secrets.CERT_SAN_API_ID, InputKind.WEAK),
             # not read: being an input re-issues the certificates after a time sync or clock jump
-            Input(time.NAMESPACE, time.TIME_STATUS_TYPE, time.TIME_STATUS_ID, InputKind.WEAK),
+            TIME_STATUS_INPUT,
             # workers: the cluster endpoint and the control-plane members are where trustd runs
             MACHINE_CONFIG_INPUT,
             Input(cluster.NAMESPACE, cluster.MEMBER_TYPE, None, InputKind.WEAK),

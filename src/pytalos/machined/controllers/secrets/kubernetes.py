@@ -16,11 +16,11 @@ import logging
 from collections.abc import Sequence
 
 from pytalos.machined.resources import k8s_secrets, time
-from pytalos.machined.runtime import Input, InputKind, Output, Reconciler, Runtime
+from pytalos.machined.runtime import Input, Output, Reconciler, Runtime
 from pytalos.machinery.kubernetes import certs, kubeconfig
 from pytalos.machinery.kubernetes.settings import KubernetesSettings
 
-from .._common import get_spec, put, remove
+from .._common import KUBERNETES_ROOT_INPUT, TIME_STATUS_INPUT, get_spec, put, remove
 from .root_kubernetes import settings_of
 
 
@@ -47,13 +47,8 @@ class KubernetesController(Reconciler):
 
     def inputs(self) -> Sequence[Input]:
         return [
-            Input(
-                k8s_secrets.NAMESPACE,
-                k8s_secrets.KUBERNETES_ROOT_TYPE,
-                k8s_secrets.KUBERNETES_ROOT_ID,
-                InputKind.WEAK,
-            ),
-            Input(time.NAMESPACE, time.TIME_STATUS_TYPE, time.TIME_STATUS_ID, InputKind.WEAK),
+            KUBERNETES_ROOT_INPUT,
+            TIME_STATUS_INPUT,
         ]
 
     def outputs(self) -> Sequence[Output]:

@@ -18,7 +18,7 @@ from pytalos.machined.resources import k8s_secrets, network, secrets
 from pytalos.machined.runtime import Input, InputKind, Output, OutputKind, Reconciler, Runtime
 from pytalos.machinery.kubernetes.certs import kubernetes_cert_sans
 
-from .._common import get_spec, put, remove
+from .._common import KUBERNETES_ROOT_INPUT, get_spec, put, remove
 
 
 def endpoint_host(endpoint: str) -> str:
@@ -33,12 +33,7 @@ class KubernetesCertSANsController(Reconciler):
 
     def inputs(self) -> Sequence[Input]:
         return [
-            Input(
-                k8s_secrets.NAMESPACE,
-                k8s_secrets.KUBERNETES_ROOT_TYPE,
-                k8s_secrets.KUBERNETES_ROOT_ID,
-                InputKind.WEAK,
-            ),
+            KUBERNETES_ROOT_INPUT,
             Input(network.NAMESPACE, network.HOSTNAME_STATUS_TYPE, network.HOSTNAME_ID, InputKind.WEAK),
             Input(
                 network.NAMESPACE,

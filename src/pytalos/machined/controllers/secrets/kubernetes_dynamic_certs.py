@@ -18,7 +18,7 @@ from pytalos.machined.resources import k8s_secrets, secrets, time
 from pytalos.machined.runtime import Input, InputKind, Output, Reconciler, Runtime
 from pytalos.machinery.kubernetes import certs
 
-from .._common import get_spec, put, remove
+from .._common import KUBERNETES_ROOT_INPUT, TIME_STATUS_INPUT, get_spec, put, remove
 
 
 def issue(
@@ -40,13 +40,8 @@ class KubernetesDynamicCertsController(Reconciler):
 
     def inputs(self) -> Sequence[Input]:
         return [
-            Input(
-                k8s_secrets.NAMESPACE,
-                k8s_secrets.KUBERNETES_ROOT_TYPE,
-                k8s_secrets.KUBERNETES_ROOT_ID,
-                InputKind.WEAK,
-            ),
-            Input(time.NAMESPACE, time.TIME_STATUS_TYPE, time.TIME_STATUS_ID, InputKind.WEAK),
+            KUBERNETES_ROOT_INPUT,
+            TIME_STATUS_INPUT,
             Input(
                 secrets.NAMESPACE, secrets.CERT_SAN_TYPE, k8s_secrets.CERT_SAN_KUBERNETES_ID, InputKind.WEAK
             ),

@@ -1,0 +1,1 @@
+"""Generated from src/pytalos/api/proto by scripts/gen-proto (`make proto`): do not edit."""
