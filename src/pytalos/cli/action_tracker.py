@@ -49,6 +49,7 @@ from pytalos.api.gen.common import common_pb2
 from pytalos.api.gen.machine import machine_grpc, machine_pb2
 
 from .cosi_client import get_resource
+from .flags import go_bool
 from .nodeclient import ClientFactory, insecure_context, rpc_error_text, split_host_port
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -92,17 +93,6 @@ def go_duration(seconds: float) -> str:
     return f"{minutes}m{secs}s" if minutes else f"{secs}s"
 
 
-def _go_bool(value: str | bool) -> bool:
-    if isinstance(value, bool):
-        return value
-    low = value.lower()
-    if low in ("1", "t", "true", "y", "yes"):
-        return True
-    if low in ("0", "f", "false", "n", "no"):
-        return False
-    raise click.BadParameter(f'strconv.ParseBool: parsing "{value}": invalid syntax', param_hint="'--wait'")
-
-
 @dataclass(frozen=True)
 class TrackFlags:
     """``trackableActionCmdFlags``: ``--debug`` turns ``--wait`` on."""
@@ -113,7 +103,7 @@ class TrackFlags:
 
     @classmethod
     def from_click(cls, wait: str | bool, debug: bool, timeout: str) -> TrackFlags:
-        return cls(wait=_go_bool(wait) or debug, debug=debug, timeout=parse_duration(timeout))
+        return cls(wait=go_bool(wait, "'--wait'") or debug, debug=debug, timeout=parse_duration(timeout))
 
 
 def track_options(func: F) -> F:

@@ -22,6 +22,18 @@ def split_values(values: Sequence[str]) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
+def go_bool(value: str | bool, flag: str) -> bool:
+    """A boolean flag value as Go's ``strconv.ParseBool`` reads it (``--wait=false``, ``--wait=0``)."""
+    if isinstance(value, bool):
+        return value
+    low = value.lower()
+    if low in ("1", "t", "true", "y", "yes"):
+        return True
+    if low in ("0", "f", "false", "n", "no"):
+        return False
+    raise click.BadParameter(f'strconv.ParseBool: parsing "{value}": invalid syntax', param_hint=flag)
+
+
 def global_options(func: F) -> F:
     """``--talosconfig``, ``--context``, ``-n/--nodes``, ``-e/--endpoints`` (also valid before the verb)."""
     for decorator in (

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from pytalos.cli.flags import go_bool
 from pytalos.cli.nodeclient import CLIError
 
 if TYPE_CHECKING:
@@ -62,17 +63,6 @@ def resolve(params: dict[str, Any]) -> tuple[str, Path]:
         name = name or parent.params.get("name")
         state = state or parent.params.get("state")
     return name or DEFAULT_NAME, Path(state) if state else default_state_root()
-
-
-def go_bool(value: str | bool, flag: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    low = value.lower()
-    if low in ("1", "t", "true", "y", "yes"):
-        return True
-    if low in ("0", "f", "false", "n", "no"):
-        return False
-    raise click.BadParameter(f'strconv.ParseBool: parsing "{value}": invalid syntax', param_hint=flag)
 
 
 @click.group("cluster")

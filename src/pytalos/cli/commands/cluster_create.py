@@ -140,14 +140,22 @@ async def _configure(
             warnings = await apply_config(target, configs.nodes[node.name])
             row.detail = "; ".join(warnings)
 
-    await asyncio.gather(*(configure(n) for n in state.nodes))
-    first = state.control_planes[0]
-    context = configs.talosconfig.get_context(state.name)
-    target = _target(provisioner, state, first)
-    with progress.step(f"waiting for API of {first.name} ({first.ip})"):
-        await wait_api(target, context)
-    with progress.step(f"bootstrapping cluster on {first.name}"):
-        await bootstrap(target, context)
+    # every node is configured concurrently; the bootstrap needs only the first control plane, so it
+    # goes ahead as soon as that one is configured (the others join etcd when they come up)
+    tasks = {n.name: asyncio.ensure_future(configure(n)) for n in state.nodes}
+    try:
+        first = state.control_planes[0]
+        await tasks[first.name]
+        context = configs.talosconfig.get_context(state.name)
+        target = _target(provisioner, state, first)
+        with progress.step(f"waiting for API of {first.name} ({first.ip})"):
+            await wait_api(target, context)
+        with progress.step(f"bootstrapping cluster on {first.name}"):
+            await bootstrap(target, context)
+        await asyncio.gather(*tasks.values())
+    finally:
+        for task in tasks.values():
+            task.cancel()
     if opts.wait:
         await wait_healthy(state, configs.talosconfig, opts.wait_timeout, progress)
 

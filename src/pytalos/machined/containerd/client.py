@@ -56,20 +56,22 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
-def decode_fields(data: bytes) -> dict[int, int | bytes]:
-    """Top-level fields of a protobuf message (varint and length-delimited; last value wins)."""
-    fields: dict[int, int | bytes] = {}
+def decode_repeated(data: bytes) -> list[tuple[int, int | bytes]]:
+    """Every top-level field of a protobuf message, in order (repeated fields kept; varint and
+    length-delimited values, fixed-width ones skipped)."""
+    out: list[tuple[int, int | bytes]] = []
     pos = 0
     while pos < len(data):
         tag, pos = _varint(data, pos)
         number, wire = tag >> 3, tag & 7
         if wire == 0:
-            fields[number], pos = _varint(data, pos)
+            value, pos = _varint(data, pos)
+            out.append((number, value))
         elif wire == 2:
             length, pos = _varint(data, pos)
             if pos + length > len(data):
                 raise ValueError("truncated length-delimited field")
-            fields[number] = data[pos : pos + length]
+            out.append((number, data[pos : pos + length]))
             pos += length
         elif wire == 5:
             pos += 4
@@ -77,7 +79,12 @@ def decode_fields(data: bytes) -> dict[int, int | bytes]:
             pos += 8
         else:
             raise ValueError(f"unsupported wire type {wire}")
-    return fields
+    return out
+
+
+def decode_fields(data: bytes) -> dict[int, int | bytes]:
+    """Top-level fields of a protobuf message (varint and length-delimited; last value wins)."""
+    return dict(decode_repeated(data))
 
 
 def decode_health(data: bytes) -> ServingStatus:

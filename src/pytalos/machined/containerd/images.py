@@ -23,7 +23,7 @@ from typing import Any
 
 import grpc
 
-from .client import ContainerdClient, ContainerdHealthError, _varint
+from .client import ContainerdClient, ContainerdHealthError, decode_fields, decode_repeated
 
 LIST_IMAGES = "/containerd.services.images.v1.Images/List"
 NAMESPACE_METADATA = "containerd-namespace"
@@ -36,31 +36,6 @@ MANIFEST_TYPES = (
     "application/vnd.docker.distribution.manifest.v2+json",
 )
 _ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm"}
-
-
-def decode_repeated(data: bytes) -> list[tuple[int, int | bytes]]:
-    """Every top-level field of a protobuf message, in order (repeated fields kept)."""
-    out: list[tuple[int, int | bytes]] = []
-    pos = 0
-    while pos < len(data):
-        tag, pos = _varint(data, pos)
-        number, wire = tag >> 3, tag & 7
-        if wire == 0:
-            value, pos = _varint(data, pos)
-            out.append((number, value))
-        elif wire == 2:
-            length, pos = _varint(data, pos)
-            if pos + length > len(data):
-                raise ValueError("truncated length-delimited field")
-            out.append((number, data[pos : pos + length]))
-            pos += length
-        elif wire == 5:
-            pos += 4
-        elif wire == 1:
-            pos += 8
-        else:
-            raise ValueError(f"unsupported wire type {wire}")
-    return out
 
 
 @dataclass(frozen=True)
@@ -84,7 +59,7 @@ def _text(value: int | bytes) -> str:
 
 
 def decode_descriptor(data: bytes) -> Descriptor:
-    fields = dict(decode_repeated(data))
+    fields = decode_fields(data)
     size = fields.get(3, 0)
     return Descriptor(
         _text(fields.get(1, b"")), _text(fields.get(2, b"")), size if isinstance(size, int) else 0
@@ -92,7 +67,7 @@ def decode_descriptor(data: bytes) -> Descriptor:
 
 
 def decode_timestamp(data: bytes) -> float:
-    fields = dict(decode_repeated(data))
+    fields = decode_fields(data)
     seconds, nanos = fields.get(1, 0), fields.get(2, 0)
     return (seconds if isinstance(seconds, int) else 0) + (nanos if isinstance(nanos, int) else 0) / 1e9
 
