@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import re
 import ssl
 import sys
 from collections.abc import Awaitable, Callable
@@ -49,7 +48,7 @@ from pytalos.api.gen.common import common_pb2
 from pytalos.api.gen.machine import machine_grpc, machine_pb2
 
 from .cosi_client import get_resource
-from .flags import go_bool
+from .flags import duration_seconds, go_bool
 from .nodeclient import ClientFactory, insecure_context, rpc_error_text, split_host_port
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,18 +66,9 @@ MACHINE_STATUS = ("runtime", "MachineStatuses.runtime.talos.dev", "machine")
 
 _TRANSIENT = (OSError, ssl.SSLError, TimeoutError, StreamTerminatedError)
 _UNAVAILABLE = {Status.UNAVAILABLE, Status.CANCELLED, Status.DEADLINE_EXCEEDED}
-_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 # --- flags -----------------------------------------------------------------------------------------
-
-
-def parse_duration(text: str, flag: str = "--timeout") -> float:
-    """Go's ``time.ParseDuration`` (``90s``, ``1h30m``, ``0.5m``) → seconds; a bare ``0`` is zero."""
-    parts = re.findall(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)", text)
-    if text != "0" and (not parts or "".join(n + u for n, u in parts) != text.lstrip("+")):
-        raise click.BadParameter(f'time: invalid duration "{text}"', param_hint=f"'{flag}'")
-    return sum(float(n) * _UNITS[u] for n, u in parts)
 
 
 def go_duration(seconds: float) -> str:
@@ -103,7 +93,7 @@ class TrackFlags:
 
     @classmethod
     def from_click(cls, wait: str | bool, debug: bool, timeout: str) -> TrackFlags:
-        return cls(wait=go_bool(wait, "'--wait'") or debug, debug=debug, timeout=parse_duration(timeout))
+        return cls(wait=go_bool(wait, "'--wait'") or debug, debug=debug, timeout=duration_seconds(timeout))
 
 
 def track_options(func: F) -> F:
@@ -493,7 +483,6 @@ __all__ = [
     "maintenance_or_back",
     "node_back",
     "node_gone",
-    "parse_duration",
     "payload_of",
     "progress_text",
     "stop_all_services",

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
+from pytalos.machinery.config.codecs import parse_go_duration
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -32,6 +34,15 @@ def go_bool(value: str | bool, flag: str) -> bool:
     if low in ("0", "f", "false", "n", "no"):
         return False
     raise click.BadParameter(f'strconv.ParseBool: parsing "{value}": invalid syntax', param_hint=flag)
+
+
+def duration_seconds(text: str, flag: str = "--timeout") -> float:
+    """A duration flag (``90s``, ``1h30m``, ``0.5m``, ``0``) as Go's ``time.ParseDuration`` reads it, in
+    seconds; a bad value is a usage error naming the flag, with Go's text."""
+    try:
+        return parse_go_duration(text) / 1e9
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint=f"'{flag}'") from None
 
 
 def global_options(func: F) -> F:

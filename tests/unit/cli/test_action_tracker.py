@@ -15,11 +15,11 @@ from pytalos.cli.action_tracker import (
     TrackFlags,
     go_duration,
     machine_ready,
-    parse_duration,
     payload_of,
     progress_text,
     stop_all_services,
 )
+from pytalos.cli.flags import duration_seconds as parse_duration
 
 pytestmark = pytest.mark.unit
 

@@ -12,7 +12,6 @@ configuration: <node>: rpc error: …`` and the command exits 1.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from google.protobuf.duration_pb2 import Duration
 from grpclib.client import Channel
 
 from pytalos.api.gen.machine import machine_grpc, machine_pb2
+from pytalos.cli.flags import duration_seconds
 from pytalos.cli.nodeclient import (
     CALL_TIMEOUT,
     ClientFactory,
@@ -41,24 +41,10 @@ MODES = {
     "try": machine_pb2.ApplyConfigurationRequest.TRY,
 }
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
-_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-
 
 def parse_duration(text: str) -> float:
-    """Go's ``time.ParseDuration`` (``1m0s``, ``90s``, ``1.5h``) in seconds."""
-    rest, total = text.strip(), 0.0
-    if rest in ("0", ""):
-        if rest == "":
-            raise click.BadParameter(f'time: invalid duration "{text}"')
-        return 0.0
-    while rest:
-        match = _DURATION_PART.match(rest)
-        if match is None:
-            raise click.BadParameter(f'time: invalid duration "{text}"')
-        total += float(match.group(1)) * _UNITS[match.group(2)]
-        rest = rest[match.end() :]
-    return total
+    """``--timeout`` of apply-config and its relatives (:func:`pytalos.cli.flags.duration_seconds`)."""
+    return duration_seconds(text)
 
 
 def read_config(path: str, patches: tuple[str, ...]) -> bytes:

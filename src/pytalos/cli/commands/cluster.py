@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from pytalos.cli.flags import go_bool
+from pytalos.cli.flags import duration_seconds, go_bool
 from pytalos.cli.nodeclient import CLIError
 
 if TYPE_CHECKING:
@@ -136,7 +136,6 @@ def create(**params: Any) -> None:
     from pytalos.provision.configs import ConfigOptions, version_contract
     from pytalos.provision.provisioner import NetnsProvisioner
 
-    from .apply_config import parse_duration
     from .cluster_create import CreateOptions, PartialCluster, apply_hint, create_cluster, destroy_hint
     from .cluster_progress import Progress
 
@@ -160,7 +159,7 @@ def create(**params: Any) -> None:
             worker_patches=_patches(params["worker_patches"]),
         ),
         wait=go_bool(params["wait"], "'--wait'"),
-        wait_timeout=parse_duration(params["wait_timeout"]),
+        wait_timeout=duration_seconds(params["wait_timeout"], "--wait-timeout"),
         skip_injecting_config=params["skip_injecting_config"],
         talosconfig=talosconfig,
     )

@@ -18,12 +18,10 @@ from google.protobuf.duration_pb2 import Duration
 from grpclib.client import Channel
 
 from pytalos.api.gen.machine import machine_grpc, machine_pb2
-from pytalos.cli.flags import split_values
+from pytalos.cli.flags import duration_seconds, split_values
 from pytalos.cli.nodeclient import CALL_TIMEOUT, ClientFactory, CLIError, GlobalArgs, call_node, run
 from pytalos.machinery import role
 from pytalos.machinery.client.config import write_file_atomic
-
-from .apply_config import parse_duration
 
 
 def new_client_config(path: str, roles: Sequence[str], crt_ttl: str, flags: dict[str, Any]) -> None:
@@ -32,7 +30,7 @@ def new_client_config(path: str, roles: Sequence[str], crt_ttl: str, flags: dict
     except role.UnknownRolesError as exc:
         raise CLIError(str(exc)) from None
     duration = Duration()
-    duration.FromNanoseconds(int(parse_duration(crt_ttl) * 1e9))
+    duration.FromNanoseconds(int(duration_seconds(crt_ttl, "--crt-ttl") * 1e9))
     request = machine_pb2.GenerateClientConfigurationRequest(roles=parsed.strings(), crt_ttl=duration)
     factory = ClientFactory.build(GlobalArgs.from_click(flags))
     if len(factory.nodes) != 1:

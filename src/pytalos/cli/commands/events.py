@@ -11,7 +11,6 @@ phase, task, service (``etcd`` / ``Running: Health check successful``), machine 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import click
@@ -27,10 +26,10 @@ from pytalos.cli.nodeclient import (
     raise_errors,
     run,
 )
+from pytalos.machinery.config.codecs import parse_go_duration as go_duration_ns
 
 from ._streaming import stream_nodes
 
-_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 _PAYLOADS: dict[str, Any] = {
     "machine.SequenceEvent": machine_pb2.SequenceEvent,
     "machine.PhaseEvent": machine_pb2.PhaseEvent,
@@ -42,11 +41,13 @@ _PAYLOADS: dict[str, Any] = {
 
 
 def parse_go_duration(text: str) -> float:
-    """Go's ``time.ParseDuration`` (``90s``, ``1h30m``, ``1.5h``) → seconds."""
-    parts = re.findall(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)", text)
-    if not text or "".join(n + u for n, u in parts) != text.lstrip("+"):
-        raise CLIError(f'invalid argument "{text}" for "--duration" flag: time: invalid duration "{text}"')
-    return sum(float(n) * _UNITS[u] for n, u in parts)
+    """``--duration`` (Go's ``time.ParseDuration``: ``90s``, ``1h30m``, ``1.5h``) → seconds."""
+    try:
+        return go_duration_ns(text) / 1e9
+    except ValueError:
+        raise CLIError(
+            f'invalid argument "{text}" for "--duration" flag: time: invalid duration "{text}"'
+        ) from None
 
 
 def describe(event: machine_pb2.Event) -> tuple[str, str] | None:
