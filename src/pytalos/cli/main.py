@@ -64,6 +64,7 @@ _COMMANDS: dict[str, str] = {
     "image": "image",
     "images": "image",
     "restart": "restart",
+    "meta": "meta",
 }
 
 #: aliases listed in help under their main verb only

@@ -37,7 +37,8 @@ class NodeLayout:
 
     @property
     def meta(self) -> Path:
-        """META: small key/value tags that survive a reset of STATE (kept as a folder here)."""
+        """META: small key/value tags that survive a reset of STATE (here a folder holding ``meta.img``,
+        the bytes a META partition holds)."""
         return self.root / "meta"
 
     @property

@@ -39,6 +39,7 @@ from .config_runtime import DEFAULT_ROLLBACK_TIMEOUT, ConfigRuntime
 from .events import ConfigLoadErrorEvent, EventBus, MachineStage
 from .identity import DEFAULT_IDENTITY_TIMEOUT, IdentityUnavailableError, NodeNames, StaticAddresses
 from .layout import NodeLayout
+from .meta import NodeMeta, open_node_meta
 from .resources import NodeResources
 from .service_plan import PlanInputs, plan_services
 from .status import MachineStatus
@@ -85,6 +86,8 @@ class Machined:
         self.store = ConfigStore(self.layout)
         self.events = EventBus()
         self.resources = NodeResources(self.layout.root, self.layout.meta, self.events.stream)
+        #: the node's META tags (:mod:`.meta`), loaded when :meth:`run` starts
+        self.meta: NodeMeta | None = None
         self._stage_changed = asyncio.Event()
         self.status = MachineStatus(self.events, lambda stage: self._stage_changed.set())
         self.logs = ServiceLogs(self.layout.logs)
@@ -117,6 +120,7 @@ class Machined:
             await self.resources.start()
             self._stage_changed.set()
             self._spawn(self._mirror_stage(), "stage-resource")
+        self.meta = await open_node_meta(self.layout.meta, self.resources.state)
         self._spawn(self.names.follow(), "hostname")
         self._spawn(self._lifecycle(), "lifecycle")
         try:

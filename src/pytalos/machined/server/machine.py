@@ -41,6 +41,7 @@ from .images import ImagesApi
 from .kubeconfig import KubeconfigApi
 from .lifecycle import LifecycleApi
 from .logs import LogsApi
+from .meta import MetaApi
 from .netstat import NetstatApi
 from .observe import ObserveApi
 from .servicectl import ServiceControlApi
@@ -86,6 +87,7 @@ class MachineApi(
     ImagesApi,
     CPUFreqApi,
     EtcdLegacyApi,
+    MetaApi,
 ):
     """MachineService methods served in normal mode (see the module docstring)."""
 
