@@ -6,6 +6,7 @@ import ipaddress
 
 import pytest
 
+from pytalos.machined.netns_fake import RecordingIp
 from pytalos.provision import ProvisionError
 from pytalos.provision.network import (
     bridge_name,
@@ -15,8 +16,6 @@ from pytalos.provision.network import (
     node_names,
     plan_addresses,
 )
-
-from ._fakes import RecordingIp
 
 pytestmark = pytest.mark.unit
 

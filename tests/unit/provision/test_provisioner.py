@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from pytalos.machined.netns import NetnsSpec
+from pytalos.machined.netns_fake import RecordingIp
 from pytalos.provision import ProvisionError
 from pytalos.provision.nodes import check_socket_paths, netns_spec
 from pytalos.provision.provisioner import ClusterRequest, NetnsProvisioner
 from pytalos.provision.state import read_state
-
-from ._fakes import RecordingIp
 
 pytestmark = pytest.mark.unit
 

@@ -134,6 +134,18 @@ class CtrCli:
             raise ContainerRuntimeError(f"containerd at {address}: metrics of {container_id}: {err}") from err
 
 
+def system_namespace(request: Any) -> str:
+    """The containerd namespace a Containers/Stats/Restart request names; Kubernetes ones (``k8s.io``
+    or the CRI driver) are ``NotFound``: this node runs no CRI containerd (no kubelet)."""
+    namespace: str = request.namespace or SYSTEM_NAMESPACE
+    if namespace == K8S_NAMESPACE or request.driver == common_pb2.CRI:
+        raise GRPCError(
+            Status.NOT_FOUND,
+            "Kubernetes containers are not available: this node runs no CRI containerd (no kubelet)",
+        )
+    return namespace
+
+
 class ContainersApi:
     """``Containers`` and ``Stats`` (mixin of ``MachineApi``); :attr:`containerd` is replaceable."""
 
@@ -143,12 +155,7 @@ class ContainersApi:
         check_roles(stream, _ROLES)
         request = await stream.recv_message()
         assert request is not None
-        namespace = request.namespace or SYSTEM_NAMESPACE
-        if namespace == K8S_NAMESPACE or request.driver == common_pb2.CRI:
-            raise GRPCError(
-                Status.NOT_FOUND,
-                "Kubernetes containers are not available: this node runs no CRI containerd (no kubelet)",
-            )
+        namespace = system_namespace(request)
         layout = node_part(self, "layout", "its containerd")
         address: Path = layout.containerd.address
         try:

@@ -35,7 +35,7 @@ from pytalos.api.gen.machine import machine_pb2
 from pytalos.machined.containerd.client import ContainerdHealthError
 from pytalos.machined.containerd.images import ContentStore, ImageClient
 
-from .containers import K8S_NAMESPACE, SYSTEM_NAMESPACE, ContainerRuntimeError, CtrCli
+from .containers import K8S_NAMESPACE, SYSTEM_NAMESPACE, ContainerRuntimeError, CtrCli, system_namespace
 from .observe import check_roles, meta, node_part
 
 _READ = frozenset({"os:admin", "os:operator", "os:reader"})
@@ -144,12 +144,7 @@ class ImagesApi:
         check_roles(stream, _ADMIN_OPERATOR)
         request = await stream.recv_message()
         assert request is not None
-        namespace = request.namespace or SYSTEM_NAMESPACE
-        if namespace == K8S_NAMESPACE or request.driver == common_pb2.CRI:
-            raise GRPCError(
-                Status.NOT_FOUND,
-                "Kubernetes containers are not available: this node runs no CRI containerd (no kubelet)",
-            )
+        namespace = system_namespace(request)
         address = self._instance().address
         try:
             tasks = await self.ctr.tasks(address, namespace)

@@ -9,19 +9,7 @@ import pytest
 from pytalos.machined import netns
 from pytalos.machined.launcher import NodeProcess
 from pytalos.machined.netns import NetnsError, NetnsSpec
-
-
-class RecordingIp:
-    def __init__(self, fail_on: str | None = None) -> None:
-        self.calls: list[str] = []
-        self.fail_on = fail_on
-
-    def __call__(self, *args: str, check: bool = True) -> None:
-        line = " ".join(args)
-        self.calls.append(line)
-        if self.fail_on is not None and self.fail_on in line and check:
-            raise NetnsError(f"ip {line}: boom")
-
+from pytalos.machined.netns_fake import RecordingIp
 
 SPEC = NetnsSpec("pytalos-n1", node_ip="10.213.7.2/30", host_ip="10.213.7.1/30")
 
@@ -46,7 +34,7 @@ def test_create_builds_lo_veth_addresses_and_default_route() -> None:
 
 def test_a_failed_step_removes_what_was_created() -> None:
     ip = RecordingIp(fail_on="addr add 10.213.7.1/30")
-    with pytest.raises(NetnsError, match="boom"):
+    with pytest.raises(NetnsError, match="File exists"):
         netns.create(SPEC, ip)
     assert ip.calls[-2:] == [f"link del {SPEC.host_if}", "netns del pytalos-n1"]
 

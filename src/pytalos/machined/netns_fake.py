@@ -1,8 +1,11 @@
-"""A recording ``ip`` for provisioner plans (no root, nothing runs)."""
+"""The in-tree test double for :class:`pytalos.machined.netns.IpRunner`: records every ``ip`` command
+instead of running it, so namespace, veth and bridge plans (the launcher's, the provisioner's) are
+unit-tested without root; ``fail_on`` makes the first matching checked command fail as ``ip`` would.
+"""
 
 from __future__ import annotations
 
-from pytalos.machined.netns import NetnsError
+from .netns import NetnsError
 
 
 class RecordingIp:
